@@ -1,0 +1,24 @@
+package org.bulletinboard.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point: {@code bbs <role> [options]}. */
+@Command(name = "bbs", mixinStandardHelpOptions = true, version = "bbs 0.1.0",
+        description = "BulletinBoard: a replicated bulletin board over ZeroMQ and MessagePack.",
+        subcommands = {ClusterCommand.class, ReferenceCommand.class, BrokerCommand.class, ProxyCommand.class,
+                ServerCommand.class, ClientCommand.class, BotCommand.class})
+public final class Bbs implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bbs()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+}

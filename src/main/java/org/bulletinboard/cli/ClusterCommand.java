@@ -1,0 +1,43 @@
+package org.bulletinboard.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.bulletinboard.cluster.EmbeddedCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Run the whole system in one process: reference server, broker, proxy, servers and bots.")
+final class ClusterCommand implements Callable<Integer> {
+    @Option(names = "--base-port", defaultValue = "${env:BBS_BASE_PORT:-5555}",
+            description = "Broker client port; the other roles take the ports after it (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--bind", defaultValue = "${env:BBS_BIND:-*}",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}, all interfaces).")
+    String bindHost;
+
+    @Option(names = "--data", defaultValue = "${env:BBS_DATA:-data}",
+            description = "Data root; server N keeps its data in <data>/server-N (default: ${DEFAULT-VALUE}).")
+    Path dataRoot;
+
+    @Option(names = "--servers", defaultValue = "3", description = "Number of servers (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--bots", defaultValue = "2", description = "Number of bots (default: ${DEFAULT-VALUE}).")
+    int bots;
+
+    @Option(names = "--bot-interval-ms", defaultValue = "500",
+            description = "Pause between a bot's messages (default: ${DEFAULT-VALUE}).")
+    long botIntervalMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        EmbeddedCluster.Config defaults = EmbeddedCluster.Config.defaults(basePort, dataRoot);
+        EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
+                servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
+                Duration.ofMillis(botIntervalMillis));
+        return UntilStopped.run(EmbeddedCluster.start(config));
+    }
+}

@@ -1,0 +1,59 @@
+package org.bulletinboard.cli;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.bulletinboard.server.BoardServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run a bulletin-board server: client services, persistence, replication.")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--name", defaultValue = "${env:BBS_NAME}",
+            description = "Unique server name (default: BBS_NAME, else the host name).")
+    String name;
+
+    @Option(names = "--data", defaultValue = "${env:BBS_DATA:-data}",
+            description = "Directory for this server's data (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--broker", defaultValue = "${env:BBS_BROKER_SERVERS:-tcp://localhost:5556}",
+            description = "Broker endpoint for servers (default: ${DEFAULT-VALUE}).")
+    String broker;
+
+    @Option(names = "--proxy", defaultValue = "${env:BBS_PROXY_PUB:-tcp://localhost:5557}",
+            description = "Proxy endpoint to publish to (default: ${DEFAULT-VALUE}).")
+    String proxy;
+
+    @Option(names = "--reference", defaultValue = "${env:BBS_REFERENCE:-tcp://localhost:5559}",
+            description = "Reference server endpoint (default: ${DEFAULT-VALUE}).")
+    String reference;
+
+    @Option(names = "--peer-port", defaultValue = "${env:BBS_PEER_PORT:-5560}",
+            description = "Port of the socket other servers replicate to (default: ${DEFAULT-VALUE}).")
+    int peerPort;
+
+    @Option(names = "--peer-address", defaultValue = "${env:BBS_PEER_ADDRESS}",
+            description = "How other servers reach this one (default: BBS_PEER_ADDRESS, else tcp://<host name>:<peer port>).")
+    String peerAddress;
+
+    @Option(names = "--heartbeat-ms", defaultValue = "${env:BBS_HEARTBEAT_MS:-1000}",
+            description = "Heartbeat and peer-list refresh interval (default: ${DEFAULT-VALUE}).")
+    long heartbeatMillis;
+
+    @Option(names = "--ack-timeout-ms", defaultValue = "${env:BBS_ACK_TIMEOUT_MS:-500}",
+            description = "How long a write waits for peers' acknowledgements (default: ${DEFAULT-VALUE}).")
+    long ackTimeoutMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        String host = InetAddress.getLocalHost().getHostName();
+        String serverName = name != null ? name : host;
+        String address = peerAddress != null ? peerAddress : "tcp://" + host + ":" + peerPort;
+        BoardServer server = BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, reference,
+                "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis)));
+        return UntilStopped.run(server);
+    }
+}

@@ -1,0 +1,111 @@
+package org.bulletinboard.client;
+
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiConsumer;
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.Sockets;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Stamper;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * Receives publications from the proxy on its own thread (the SUB socket is not shared). Other threads ask for
+ * topics through a queue. ZeroMQ filters by prefix, so the topic frame is compared exactly here: a user named
+ * "ana" does not see publications for "anabel".
+ */
+final class Subscriber implements AutoCloseable {
+    private record Change(String topic, boolean subscribe) {}
+
+    private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    Subscriber(ZContext context, String proxyEndpoint, Stamper stamper, String node,
+               BiConsumer<String, Envelope> onPublication, BiConsumer<String, String> onUnreadable) {
+        this.loop = RoleThreads.start("client", node, "subscriber", () -> {
+            ZMQ.Socket socket = Sockets.create(context, SocketType.SUB);
+            socket.connect(proxyEndpoint);
+            try (ZMQ.Poller poller = context.createPoller(1)) {
+                poller.register(socket, ZMQ.Poller.POLLIN);
+                while (running) {
+                    applyChanges(socket);
+                    if (poller.poll(Sockets.POLL_MILLIS) <= 0) {
+                        continue;
+                    }
+                    ZMsg message;
+                    while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
+                        if (message.size() < 2) {
+                            continue;
+                        }
+                        String topic = message.popString();
+                        if (!topics.contains(topic)) {
+                            continue;
+                        }
+                        try {
+                            Envelope publication = Envelope.decode(message.getLast().getData());
+                            stamper.observe(publication);
+                            onPublication.accept(topic, publication);
+                        } catch (ProtocolException e) {
+                            onUnreadable.accept(topic, e.getMessage());
+                        }
+                    }
+                }
+            } finally {
+                socket.close();
+            }
+        });
+    }
+
+    void subscribe(String topic) {
+        if (topics.add(topic)) {
+            changes.add(new Change(topic, true));
+        }
+    }
+
+    void unsubscribe(String topic) {
+        if (topics.remove(topic)) {
+            changes.add(new Change(topic, false));
+        }
+    }
+
+    Set<String> topics() {
+        return Set.copyOf(topics);
+    }
+
+    private void applyChanges(ZMQ.Socket socket) {
+        Change change;
+        while ((change = changes.poll()) != null) {
+            if (change.subscribe()) {
+                socket.subscribe(change.topic().getBytes(ZMQ.CHARSET));
+            } else {
+                socket.unsubscribe(change.topic().getBytes(ZMQ.CHARSET));
+            }
+        }
+    }
+
+    /** For display: the fields of a publication, whichever names its sender used. */
+    static String field(Envelope publication, String... names) {
+        Map<String, Object> data = publication.data();
+        for (String name : names) {
+            if (data.get(name) instanceof String value) {
+                return value;
+            }
+        }
+        return "?";
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        RoleThreads.join(loop);
+    }
+}

@@ -1,0 +1,92 @@
+package org.bulletinboard.client;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.bulletinboard.api.BoardClient;
+import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.protocol.Timestamps;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.zeromq.ZContext;
+
+/**
+ * The interactive client: a JLine prompt for commands, with publications for the user's own topic and the
+ * channels they joined printed above the prompt as they arrive, so typing is never interrupted.
+ */
+public final class TerminalClient {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    public record Config(String brokerEndpoint, String proxyEndpoint, String user, Duration timeout, int attempts) {}
+
+    private TerminalClient() {}
+
+    public static void run(Config config) throws IOException {
+        Stamper stamper = Stamper.systemClock();
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build();
+             ZContext context = new ZContext()) {
+            LineReader reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("bbs")
+                    .completer(new StringsCompleter(CommandInterpreter.COMMANDS))
+                    .build();
+            try (BoardClient board = new BoardClient(context, config.brokerEndpoint(), stamper,
+                         config.timeout(), config.attempts());
+                 Subscriber subscriber = new Subscriber(context, config.proxyEndpoint(), stamper, "terminal",
+                         (topic, publication) -> reader.printAbove(format(topic, publication)),
+                         (topic, problem) -> reader.printAbove("(unreadable publication on " + topic + ": " + problem + ")"))) {
+                CommandInterpreter interpreter = new CommandInterpreter(board, subscriber, reader::printAbove);
+                terminal.writer().println("BulletinBoard client, connected to " + config.brokerEndpoint()
+                        + ". /help lists the commands.");
+                if (config.user() != null) {
+                    try {
+                        interpreter.login(config.user());
+                    } catch (RequestTimeoutException e) {
+                        terminal.writer().println("Login failed: the cluster did not answer (" + e.getMessage() + ")");
+                    }
+                }
+                while (true) {
+                    String line;
+                    try {
+                        line = reader.readLine(interpreter.prompt());
+                    } catch (UserInterruptException e) {
+                        continue; // Ctrl-C clears the line; /quit or Ctrl-D leaves
+                    } catch (EndOfFileException e) {
+                        break;
+                    }
+                    if (!interpreter.execute(line)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    static String format(String topic, Envelope publication) {
+        String message = Subscriber.field(publication, "message");
+        long millis;
+        try {
+            millis = Timestamps.read(publication.data()).orElseGet(System::currentTimeMillis);
+        } catch (ProtocolException e) {
+            millis = System.currentTimeMillis();
+        }
+        String time = LocalTime.ofInstant(Instant.ofEpochMilli(millis), ZoneId.systemDefault()).format(TIME);
+        if (Services.MESSAGE.equals(publication.service())) {
+            return time + " [private] " + Subscriber.field(publication, "src", "user") + ": " + message;
+        }
+        return time + " [" + Subscriber.field(publication, "channel") + "] "
+                + Subscriber.field(publication, "user", "src") + ": " + message;
+    }
+}

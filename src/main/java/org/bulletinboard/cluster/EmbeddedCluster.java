@@ -1,0 +1,179 @@
+package org.bulletinboard.cluster;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.bulletinboard.bot.Bot;
+import org.bulletinboard.broker.Broker;
+import org.bulletinboard.proxy.PubSubProxy;
+import org.bulletinboard.reference.ReferenceServer;
+import org.bulletinboard.server.BoardServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process: reference server, broker, proxy, N servers and M bots, on consecutive
+ * ports from a base port. Used by {@code bbs cluster} and by the integration tests.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
+
+    /**
+     * @param bindHost    interface the sockets bind ({@code *} for all, {@code 127.0.0.1} for loopback only)
+     * @param connectHost how the roles reach each other
+     * @param basePort    broker clients; then broker servers, proxy publishers, proxy subscribers, reference,
+     *                    and one peer port per server
+     */
+    public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
+                         Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
+                         Duration botInterval) {
+
+        public static Config defaults(int basePort, Path dataRoot) {
+            return new Config("*", "127.0.0.1", basePort, dataRoot, 3, 2, Duration.ofSeconds(1),
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500));
+        }
+
+        public int portCount() {
+            return 5 + servers;
+        }
+
+        public String clientEndpoint() {
+            return connect(basePort);
+        }
+
+        public String subscriberEndpoint() {
+            return connect(basePort + 3);
+        }
+
+        String bind(int port) {
+            return "tcp://" + bindHost + ":" + port;
+        }
+
+        String connect(int port) {
+            return "tcp://" + connectHost + ":" + port;
+        }
+    }
+
+    private final Config config;
+    private final BoardServer[] servers;
+    private final List<Bot> bots = new ArrayList<>();
+    private ReferenceServer reference;
+    private Broker broker;
+    private PubSubProxy proxy;
+
+    private EmbeddedCluster(Config config) {
+        this.config = config;
+        this.servers = new BoardServer[config.servers()];
+    }
+
+    /** Starts the infrastructure and servers, waits (bounded) until every server replicates to every other. */
+    public static EmbeddedCluster start(Config config) throws IOException {
+        EmbeddedCluster cluster = new EmbeddedCluster(config);
+        try {
+            int base = config.basePort();
+            cluster.reference = ReferenceServer.start(
+                    new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()));
+            cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1)));
+            cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)));
+            for (int i = 0; i < config.servers(); i++) {
+                cluster.startServer(i);
+            }
+            Duration wait = config.heartbeatInterval().multipliedBy(10).plusSeconds(5);
+            if (!cluster.awaitFullMesh(wait)) {
+                log.warn("not every server sees every peer after {} ms; continuing", wait.toMillis());
+            }
+            for (int i = 0; i < config.bots(); i++) {
+                cluster.bots.add(Bot.start(new Bot.Config(config.clientEndpoint(), null, config.botInterval(), 10, 0)));
+            }
+            log.info("cluster up: clients connect to {}, subscribers to {}",
+                    config.clientEndpoint(), config.subscriberEndpoint());
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public String serverName(int index) {
+        return "server-" + (index + 1);
+    }
+
+    public Path dataDir(int index) {
+        return config.dataRoot().resolve(serverName(index));
+    }
+
+    public BoardServer server(int index) {
+        return servers[index];
+    }
+
+    public List<Bot> bots() {
+        return List.copyOf(bots);
+    }
+
+    /** Starts server {@code index} (again) on its own data directory and peer port. */
+    public void startServer(int index) throws IOException {
+        if (servers[index] != null) {
+            throw new IllegalStateException(serverName(index) + " is already running");
+        }
+        int base = config.basePort();
+        int peerPort = base + 5 + index;
+        servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
+                config.connect(base + 1), config.connect(base + 2), config.connect(base + 4),
+                config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout()));
+    }
+
+    public void stopServer(int index) {
+        if (servers[index] != null) {
+            servers[index].close();
+            servers[index] = null;
+        }
+    }
+
+    /** Waits until each running server replicates to all the other running servers. */
+    public boolean awaitFullMesh(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<BoardServer> running = List.of(servers).stream().filter(Objects::nonNull).toList();
+            if (running.stream().allMatch(s -> s.peerCount() == running.size() - 1)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20); // polling a condition with a deadline, not synchronising on time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        bots.forEach(Bot::close);
+        for (int i = 0; i < servers.length; i++) {
+            stopServer(i);
+        }
+        for (AutoCloseable role : new AutoCloseable[] {proxy, broker, reference}) {
+            closeQuietly(role);
+        }
+        log.info("cluster stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable role) {
+        if (role == null) {
+            return;
+        }
+        try {
+            role.close();
+        } catch (Exception e) {
+            log.warn("error while stopping {}: {}", role.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

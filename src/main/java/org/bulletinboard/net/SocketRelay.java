@@ -1,0 +1,44 @@
+package org.bulletinboard.net;
+
+import java.util.function.BooleanSupplier;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * Forwards whole multipart messages between two sockets in both directions (a steerable zmq_proxy), polling
+ * with a bounded timeout so the loop sees its stop flag. Runs on the one thread that owns both sockets and
+ * closes them when it ends.
+ */
+public final class SocketRelay {
+    private SocketRelay() {}
+
+    public static void run(ZContext context, ZMQ.Socket first, ZMQ.Socket second, BooleanSupplier running) {
+        try (ZMQ.Poller poller = context.createPoller(2)) {
+            poller.register(first, ZMQ.Poller.POLLIN);
+            poller.register(second, ZMQ.Poller.POLLIN);
+            while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+                if (poller.poll(Sockets.POLL_MILLIS) <= 0) {
+                    continue;
+                }
+                if (poller.pollin(0)) {
+                    drain(first, second);
+                }
+                if (poller.pollin(1)) {
+                    drain(second, first);
+                }
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    /** Moves every message waiting on {@code from}; one that finds no peer ready on the other side is dropped. */
+    private static void drain(ZMQ.Socket from, ZMQ.Socket to) {
+        ZMsg message;
+        while ((message = ZMsg.recvMsg(from, ZMQ.DONTWAIT)) != null) {
+            message.send(to, true);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.bulletinboard.net;
+
+import org.bulletinboard.protocol.Fields;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/** Creates sockets with the settings every role wants: no linger at close and a bound on frame size. */
+public final class Sockets {
+    /** How long a socket loop blocks in a poll before it looks at its stop flag again. */
+    public static final int POLL_MILLIS = 100;
+
+    private Sockets() {}
+
+    public static ZMQ.Socket create(ZContext context, SocketType type) {
+        ZMQ.Socket socket = context.createSocket(type);
+        socket.setLinger(0);
+        socket.setMaxMsgSize(Fields.MAX_FRAME_BYTES);
+        socket.setSndHWM(100_000);
+        socket.setRcvHWM(100_000);
+        return socket;
+    }
+
+    /** Binds and fails loudly with the endpoint in the message, since a port in use is the usual cause. */
+    public static void bind(ZMQ.Socket socket, String endpoint) {
+        try {
+            socket.bind(endpoint);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot bind " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.bulletinboard.protocol;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One frame of the wire protocol: {@code {"service": S, "data": {...}}}. */
+public record Envelope(String service, Map<String, Object> data) {
+
+    public Envelope {
+        data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
+    public byte[] encode() {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("service", service);
+        frame.put("data", data);
+        return MsgPackCodec.encode(frame);
+    }
+
+    /**
+     * Decodes and checks the frame's shape. A missing {@code data} is read as an empty map, since the
+     * services without parameters are sometimes sent bare.
+     */
+    public static Envelope decode(byte[] frame) throws ProtocolException {
+        Object decoded = MsgPackCodec.decode(frame);
+        if (!(decoded instanceof Map<?, ?> map)) {
+            throw new ProtocolException("payload must be a map {service, data}, got " + Fields.typeName(decoded));
+        }
+        Object service = map.get("service");
+        if (service == null) {
+            throw new ProtocolException("missing field 'service'");
+        }
+        if (!(service instanceof String name) || name.isEmpty()) {
+            throw new ProtocolException("field 'service' must be a non-empty string, got " + Fields.typeName(service));
+        }
+        Object data = map.get("data");
+        if (data == null) {
+            return new Envelope(name, Map.of());
+        }
+        if (!(data instanceof Map<?, ?> dataMap)) {
+            throw new ProtocolException("field 'data' must be a map, got " + Fields.typeName(data));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : dataMap.entrySet()) {
+            if (!(entry.getKey() instanceof String key)) {
+                throw new ProtocolException("keys of 'data' must be strings, got " + Fields.typeName(entry.getKey()));
+            }
+            fields.put(key, entry.getValue());
+        }
+        return new Envelope(name, fields);
+    }
+
+    /** The service name to answer on when a frame could not even be decoded. */
+    public static String serviceOrError(byte[] frame) {
+        try {
+            Object decoded = MsgPackCodec.decode(frame);
+            if (decoded instanceof Map<?, ?> map && map.get("service") instanceof String s && !s.isEmpty()) {
+                return s;
+            }
+        } catch (ProtocolException ignored) {
+            // an undecodable frame is answered on the generic error service
+        }
+        return Services.ERROR;
+    }
+}

@@ -1,0 +1,121 @@
+package org.bulletinboard.protocol;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads typed fields out of a request's {@code data} map, with the description of what is wrong if it can't. */
+public final class Fields {
+    /** User and channel names: they double as pub/sub topics, so they are short and printable. */
+    public static final int MAX_NAME_LENGTH = 64;
+    /** Text of a post or private message, in characters. */
+    public static final int MAX_MESSAGE_LENGTH = 4096;
+    /** Upper bound of one frame on the wire; ZeroMQ drops peers that send more. */
+    public static final long MAX_FRAME_BYTES = 256 * 1024;
+
+    private Fields() {}
+
+    public static String name(Map<String, Object> data, String field) throws ProtocolException {
+        String value = string(data, field);
+        if (value.isEmpty()) {
+            throw new ProtocolException("field '" + field + "' must not be empty");
+        }
+        if (value.length() > MAX_NAME_LENGTH) {
+            throw new ProtocolException("field '" + field + "' is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        if (!value.equals(value.strip())) {
+            throw new ProtocolException("field '" + field + "' must not start or end with spaces");
+        }
+        if (value.codePoints().anyMatch(Character::isISOControl)) {
+            throw new ProtocolException("field '" + field + "' must not contain control characters");
+        }
+        return value;
+    }
+
+    public static String text(Map<String, Object> data, String field) throws ProtocolException {
+        String value = string(data, field);
+        if (value.isBlank()) {
+            throw new ProtocolException("field '" + field + "' must not be empty");
+        }
+        if (value.length() > MAX_MESSAGE_LENGTH) {
+            throw new ProtocolException("field '" + field + "' is longer than " + MAX_MESSAGE_LENGTH + " characters");
+        }
+        return value;
+    }
+
+    public static String string(Map<String, Object> data, String field) throws ProtocolException {
+        Object value = data.get(field);
+        if (value == null) {
+            throw new ProtocolException("missing field '" + field + "'");
+        }
+        if (!(value instanceof String s)) {
+            throw new ProtocolException("field '" + field + "' must be a string, got " + typeName(value));
+        }
+        return s;
+    }
+
+    public static long integer(Map<String, Object> data, String field) throws ProtocolException {
+        return optionalInteger(data, field)
+                .orElseThrow(() -> new ProtocolException("missing field '" + field + "'"));
+    }
+
+    /** An optional whole number; floats with no fraction are accepted, as some encoders send them. */
+    public static Optional<Long> optionalInteger(Map<String, Object> data, String field) throws ProtocolException {
+        Object value = data.get(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Long l) {
+            return Optional.of(l);
+        }
+        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.0e15) {
+            return Optional.of(d.longValue());
+        }
+        throw new ProtocolException("field '" + field + "' must be an integer, got " + typeName(value));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> map(Map<String, Object> data, String field) throws ProtocolException {
+        Object value = data.get(field);
+        if (!(value instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(String.class::isInstance)) {
+            throw new ProtocolException("field '" + field + "' must be a map with string keys, got " + typeName(value));
+        }
+        return (Map<String, Object>) map;
+    }
+
+    public static List<?> list(Map<String, Object> data, String field) throws ProtocolException {
+        Object value = data.get(field);
+        if (!(value instanceof List<?> list)) {
+            throw new ProtocolException("field '" + field + "' must be an array, got " + typeName(value));
+        }
+        return list;
+    }
+
+    static String typeName(Object value) {
+        if (value == null) {
+            return "nil";
+        }
+        if (value instanceof String) {
+            return "string";
+        }
+        if (value instanceof Long || value instanceof java.math.BigInteger) {
+            return "integer";
+        }
+        if (value instanceof Double) {
+            return "float";
+        }
+        if (value instanceof Boolean) {
+            return "boolean";
+        }
+        if (value instanceof byte[]) {
+            return "binary";
+        }
+        if (value instanceof List) {
+            return "array";
+        }
+        if (value instanceof Map) {
+            return "map";
+        }
+        return value.getClass().getSimpleName();
+    }
+}

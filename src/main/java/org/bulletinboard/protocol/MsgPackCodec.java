@@ -1,0 +1,144 @@
+package org.bulletinboard.protocol;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageSizeException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+
+/**
+ * Converts between MessagePack bytes and plain Java values: {@code null}, {@link Boolean}, {@link Long},
+ * {@link Double}, {@link String}, {@code byte[]}, {@link List} and {@link Map}. Decoding never trusts its
+ * input: nesting depth and container sizes are bounded and trailing bytes are rejected.
+ */
+public final class MsgPackCodec {
+    static final int MAX_DEPTH = 16;
+    static final int MAX_CONTAINER_SIZE = 100_000;
+
+    private MsgPackCodec() {}
+
+    public static byte[] encode(Object value) {
+        try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+            pack(packer, value);
+            return packer.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory MessagePack packing failed", e);
+        }
+    }
+
+    public static Object decode(byte[] bytes) throws ProtocolException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ProtocolException("empty frame: expected a MessagePack map");
+        }
+        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
+            Object value = unpack(unpacker, 0);
+            if (unpacker.hasNext()) {
+                throw new ProtocolException("malformed MessagePack: trailing bytes after the first value");
+            }
+            return value;
+        } catch (MessageSizeException e) {
+            throw new ProtocolException("malformed MessagePack: a declared size is too large", e);
+        } catch (MessagePackException | IOException e) {
+            String reason = e.getMessage() != null ? e.getMessage() : "truncated or invalid (" + e.getClass().getSimpleName() + ")";
+            throw new ProtocolException("malformed MessagePack: " + reason, e);
+        }
+    }
+
+    private static void pack(MessageBufferPacker packer, Object value) throws IOException {
+        if (value == null) {
+            packer.packNil();
+        } else if (value instanceof String s) {
+            packer.packString(s);
+        } else if (value instanceof Boolean b) {
+            packer.packBoolean(b);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            packer.packLong(((Number) value).longValue());
+        } else if (value instanceof BigInteger big) {
+            packer.packBigInteger(big);
+        } else if (value instanceof Double || value instanceof Float) {
+            packer.packDouble(((Number) value).doubleValue());
+        } else if (value instanceof byte[] raw) {
+            packer.packBinaryHeader(raw.length);
+            packer.writePayload(raw);
+        } else if (value instanceof Map<?, ?> map) {
+            packer.packMapHeader(map.size());
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                pack(packer, entry.getKey());
+                pack(packer, entry.getValue());
+            }
+        } else if (value instanceof Iterable<?> items) {
+            List<Object> list = new ArrayList<>();
+            items.forEach(list::add);
+            packer.packArrayHeader(list.size());
+            for (Object item : list) {
+                pack(packer, item);
+            }
+        } else {
+            throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as MessagePack");
+        }
+    }
+
+    private static Object unpack(MessageUnpacker unpacker, int depth) throws IOException, ProtocolException {
+        if (!unpacker.hasNext()) {
+            throw new ProtocolException("malformed MessagePack: truncated value");
+        }
+        MessageFormat format = unpacker.getNextFormat();
+        ValueType type = format.getValueType();
+        switch (type) {
+            case NIL:
+                unpacker.unpackNil();
+                return null;
+            case BOOLEAN:
+                return unpacker.unpackBoolean();
+            case INTEGER:
+                if (format == MessageFormat.UINT64) {
+                    BigInteger big = unpacker.unpackBigInteger();
+                    return big.bitLength() < 64 ? (Object) big.longValue() : big;
+                }
+                return unpacker.unpackLong();
+            case FLOAT:
+                return unpacker.unpackDouble();
+            case STRING:
+                return unpacker.unpackString();
+            case BINARY:
+                return unpacker.readPayload(unpacker.unpackBinaryHeader());
+            case ARRAY: {
+                int size = checkContainer(unpacker.unpackArrayHeader(), depth, "array");
+                List<Object> list = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    list.add(unpack(unpacker, depth + 1));
+                }
+                return list;
+            }
+            case MAP: {
+                int size = checkContainer(unpacker.unpackMapHeader(), depth, "map");
+                Map<Object, Object> map = new LinkedHashMap<>(Math.max(4, size * 2));
+                for (int i = 0; i < size; i++) {
+                    Object key = unpack(unpacker, depth + 1);
+                    map.put(key, unpack(unpacker, depth + 1));
+                }
+                return map;
+            }
+            default:
+                throw new ProtocolException("unsupported MessagePack type " + type);
+        }
+    }
+
+    private static int checkContainer(int size, int depth, String what) throws ProtocolException {
+        if (depth >= MAX_DEPTH) {
+            throw new ProtocolException("MessagePack nested deeper than " + MAX_DEPTH + " levels");
+        }
+        if (size < 0 || size > MAX_CONTAINER_SIZE) {
+            throw new ProtocolException("MessagePack " + what + " of " + size + " entries is too large");
+        }
+        return size;
+    }
+}

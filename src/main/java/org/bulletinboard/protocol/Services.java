@@ -1,0 +1,37 @@
+package org.bulletinboard.protocol;
+
+import java.util.Set;
+
+/** Service names on the wire (../shared/PROTOCOL.md) and the reply vocabulary that goes with them. */
+public final class Services {
+    // Client -> broker -> server
+    public static final String LOGIN = "login";
+    public static final String USERS = "users";
+    public static final String CHANNEL = "channel";
+    public static final String CHANNELS = "channels";
+    public static final String PUBLISH = "publish";
+    public static final String MESSAGE = "message";
+
+    // Server -> reference server
+    public static final String RANK = "rank";
+    public static final String LIST = "list";
+    public static final String HEARTBEAT = "heartbeat";
+
+    // Server <-> server; replication is ours to design
+    public static final String REPLICATE = "replicate";
+
+    /** Answer to a frame whose service could not be read. */
+    public static final String ERROR = "error";
+
+    /** Topic of coordinator announcements. */
+    public static final String SERVERS_TOPIC = "servers";
+
+    public static final Set<String> CLIENT_SERVICES = Set.of(LOGIN, USERS, CHANNEL, CHANNELS, PUBLISH, MESSAGE);
+
+    // Status words: login and channel answer in Portuguese, publish and message in English, as the course does.
+    public static final String SUCCESS = "sucesso";
+    public static final String OK = "OK";
+    public static final String ERRO = "erro";
+
+    private Services() {}
+}

@@ -1,0 +1,47 @@
+package org.bulletinboard.proxy;
+
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.SocketRelay;
+import org.bulletinboard.net.Sockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * The publication proxy: servers' PUB sockets connect to the XSUB side, subscribers to the XPUB side.
+ * Publications flow XSUB to XPUB; subscriptions flow back XPUB to XSUB so filtering happens at the publishers.
+ */
+public final class PubSubProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PubSubProxy.class);
+
+    public record Config(String publisherEndpoint, String subscriberEndpoint) {}
+
+    private final ZContext context = new ZContext();
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    private PubSubProxy(Config config) {
+        ZMQ.Socket xsub = Sockets.create(context, SocketType.XSUB);
+        ZMQ.Socket xpub = Sockets.create(context, SocketType.XPUB);
+        Sockets.bind(xsub, config.publisherEndpoint());
+        Sockets.bind(xpub, config.subscriberEndpoint());
+        this.loop = RoleThreads.start("proxy", "proxy", "forward", () -> {
+            log.info("proxy: publishers on {}, subscribers on {}", config.publisherEndpoint(), config.subscriberEndpoint());
+            SocketRelay.run(context, xsub, xpub, () -> running);
+        });
+    }
+
+    public static PubSubProxy start(Config config) {
+        return new PubSubProxy(config);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        RoleThreads.join(loop);
+        context.close();
+        log.info("proxy stopped");
+    }
+}

@@ -1,0 +1,127 @@
+package org.bulletinboard.reference;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.Sockets;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.RequestHandling;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/** The reference server (REP): hands out ranks, keeps the list of live servers and takes their heartbeats. */
+public final class ReferenceServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReferenceServer.class);
+
+    public record Config(String bindEndpoint, Duration heartbeatTimeout) {}
+
+    private final Config config;
+    private final ServerRegistry registry;
+    private final Stamper stamper = Stamper.systemClock();
+    private final ZContext context = new ZContext();
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    private ReferenceServer(Config config) {
+        this.config = config;
+        this.registry = new ServerRegistry(config.heartbeatTimeout(), System::nanoTime);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.REP);
+        Sockets.bind(socket, config.bindEndpoint());
+        this.loop = RoleThreads.start("reference", "reference", "rep", () -> serve(socket));
+    }
+
+    public static ReferenceServer start(Config config) {
+        return new ReferenceServer(config);
+    }
+
+    private void serve(ZMQ.Socket socket) {
+        log.info("reference server listening on {} (heartbeat timeout {} ms)",
+                config.bindEndpoint(), config.heartbeatTimeout().toMillis());
+        try (ZMQ.Poller poller = context.createPoller(1)) {
+            poller.register(socket, ZMQ.Poller.POLLIN);
+            while (running && !Thread.currentThread().isInterrupted()) {
+                if (poller.poll(Sockets.POLL_MILLIS) <= 0 || !poller.pollin(0)) {
+                    continue;
+                }
+                byte[] request = socket.recv(0);
+                while (socket.hasReceiveMore()) {
+                    request = socket.recv(0); // REP strips the envelope; only a multipart client sends more
+                }
+                // REP must answer every request, whatever happens, or it wedges.
+                socket.send(handle(request).encode(), 0);
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    Envelope handle(byte[] frame) {
+        return RequestHandling.reply(frame, stamper, this::dispatch, log);
+    }
+
+    private Map<String, Object> dispatch(Envelope request) throws ProtocolException {
+        Map<String, Object> data = request.data();
+        switch (request.service()) {
+            case Services.RANK: {
+                String name = Fields.name(data, "user");
+                boolean known = registry.isKnown(name);
+                int rank = registry.touch(name, optionalAddress(data));
+                if (!known) {
+                    log.info("server {} registered with rank {}", name, rank);
+                }
+                Map<String, Object> reply = Replies.status(Services.OK);
+                reply.put("rank", rank);
+                return reply;
+            }
+            case Services.HEARTBEAT: {
+                String name = Fields.name(data, "user");
+                if (!registry.isKnown(name)) {
+                    log.info("heartbeat from unknown server {}: registering it", name);
+                }
+                int rank = registry.touch(name, optionalAddress(data));
+                Map<String, Object> reply = Replies.status(Services.OK);
+                reply.put("rank", rank);
+                return reply;
+            }
+            case Services.LIST: {
+                List<Map<String, Object>> servers = registry.live().stream().map(ReferenceServer::entry).toList();
+                return new LinkedHashMap<>(Map.of("list", servers));
+            }
+            default:
+                throw new ProtocolException("unknown service '" + request.service() + "'");
+        }
+    }
+
+    /** Servers add their peer address beside the course's fields so that peers can reach each other. */
+    private static String optionalAddress(Map<String, Object> data) throws ProtocolException {
+        return data.containsKey("address") ? Fields.string(data, "address") : null;
+    }
+
+    private static Map<String, Object> entry(ServerRegistry.LiveServer server) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", server.name());
+        entry.put("rank", server.rank());
+        if (server.address() != null) {
+            entry.put("address", server.address());
+        }
+        return entry;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        RoleThreads.join(loop);
+        context.close();
+        log.info("reference server stopped");
+    }
+}

@@ -1,0 +1,59 @@
+package org.bulletinboard.reference;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Ranks and liveness of servers. A name keeps its rank for the registry's lifetime, also while it is not
+ * live; a server that misses heartbeats for the timeout drops out of the live list until it beats again.
+ */
+final class ServerRegistry {
+    record LiveServer(String name, int rank, String address) {}
+
+    private static final class Registration {
+        final int rank;
+        String address;
+        long lastSeenNanos;
+
+        Registration(int rank) {
+            this.rank = rank;
+        }
+    }
+
+    private final Map<String, Registration> byName = new HashMap<>();
+    private final long timeoutNanos;
+    private final LongSupplier nanoTime;
+    private int nextRank = 1;
+
+    ServerRegistry(Duration heartbeatTimeout, LongSupplier nanoTime) {
+        this.timeoutNanos = heartbeatTimeout.toNanos();
+        this.nanoTime = nanoTime;
+    }
+
+    /** Registers or refreshes a server (rank and heartbeat both do); returns its rank. */
+    int touch(String name, String address) {
+        Registration registration = byName.computeIfAbsent(name, n -> new Registration(nextRank++));
+        if (address != null) {
+            registration.address = address;
+        }
+        registration.lastSeenNanos = nanoTime.getAsLong();
+        return registration.rank;
+    }
+
+    boolean isKnown(String name) {
+        return byName.containsKey(name);
+    }
+
+    List<LiveServer> live() {
+        long now = nanoTime.getAsLong();
+        return byName.entrySet().stream()
+                .filter(e -> now - e.getValue().lastSeenNanos <= timeoutNanos)
+                .map(e -> new LiveServer(e.getKey(), e.getValue().rank, e.getValue().address))
+                .sorted(Comparator.comparingInt(LiveServer::rank))
+                .toList();
+    }
+}

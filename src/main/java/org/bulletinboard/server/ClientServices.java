@@ -1,0 +1,136 @@
+package org.bulletinboard.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.RequestHandling;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.store.BoardStore;
+import org.bulletinboard.server.store.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The six client services. A write is made durable here, pushed to every live peer and, within a bounded wait
+ * for their acknowledgements, answered; so a client that reads from another server next sees its own write.
+ */
+final class ClientServices implements RequestHandling.Handler {
+    private static final Logger log = LoggerFactory.getLogger(ClientServices.class);
+
+    private final BoardStore store;
+    private final Replicator replicator;
+    private final Stamper stamper;
+    private final Consumer<Publication> publications;
+    private final long ackTimeoutMillis;
+
+    ClientServices(BoardStore store, Replicator replicator, Stamper stamper,
+                   Consumer<Publication> publications, Duration ackTimeout) {
+        this.store = store;
+        this.replicator = replicator;
+        this.stamper = stamper;
+        this.publications = publications;
+        this.ackTimeoutMillis = ackTimeout.toMillis();
+    }
+
+    @Override
+    public Map<String, Object> handle(Envelope request) throws ProtocolException {
+        Map<String, Object> data = request.data();
+        switch (request.service()) {
+            case Services.LOGIN: {
+                String user = Fields.name(data, "user");
+                commit(Event.login(user));
+                log.info("user {} logged in", user);
+                return Replies.status(Services.SUCCESS);
+            }
+            case Services.USERS:
+                return Map.of("users", store.userNames());
+            case Services.CHANNEL: {
+                String channel = Fields.name(data, "channel");
+                if (store.hasChannel(channel)) {
+                    throw new ProtocolException("channel '" + channel + "' already exists");
+                }
+                commit(Event.channelCreated(channel));
+                log.info("channel {} created", channel);
+                return Replies.status(Services.SUCCESS);
+            }
+            case Services.CHANNELS: {
+                List<String> channels = store.channelNames();
+                Map<String, Object> reply = new LinkedHashMap<>();
+                reply.put("channels", channels);
+                reply.put("users", channels); // the course text's typo, which some clients read
+                return reply;
+            }
+            case Services.PUBLISH:
+                return publish(data);
+            case Services.MESSAGE:
+                return privateMessage(data);
+            default:
+                throw new ProtocolException("unknown service '" + request.service() + "'");
+        }
+    }
+
+    private Map<String, Object> publish(Map<String, Object> data) throws ProtocolException {
+        String user = Fields.name(data, "user");
+        String channel = Fields.name(data, "channel");
+        String message = Fields.text(data, "message");
+        if (!store.hasChannel(channel)) {
+            throw new ProtocolException("channel '" + channel + "' does not exist");
+        }
+        commit(Event.post(user, channel, message));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("user", user);
+        payload.put("channel", channel);
+        payload.put("message", message);
+        publications.accept(new Publication(channel, stamper.envelope(Services.PUBLISH, payload)));
+        return Replies.status(Services.OK);
+    }
+
+    private Map<String, Object> privateMessage(Map<String, Object> data) throws ProtocolException {
+        String src = Fields.name(data, "src");
+        String dst = Fields.name(data, "dst");
+        String message = Fields.text(data, "message");
+        if (!store.hasUser(dst)) {
+            throw new ProtocolException("user '" + dst + "' does not exist");
+        }
+        commit(Event.privateMessage(src, dst, message));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("src", src);
+        payload.put("dst", dst);
+        payload.put("user", src);
+        payload.put("message", message);
+        publications.accept(new Publication(dst, stamper.envelope(Services.MESSAGE, payload)));
+        return Replies.status(Services.OK);
+    }
+
+    /** Durable here, then replicated; a peer that does not acknowledge in time gets the event resent later. */
+    private void commit(Event draft) {
+        Event event;
+        try {
+            event = store.appendLocal(draft);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not persist " + draft.type() + " event", e);
+        }
+        try {
+            replicator.replicate(event).get(ackTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("event {} not acknowledged by every peer within {} ms; it will be resent", event.id(), ackTimeoutMillis);
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            log.warn("replication of event {} did not complete: {}", event.id(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

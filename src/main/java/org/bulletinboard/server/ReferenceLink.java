@@ -1,0 +1,121 @@
+package org.bulletinboard.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bulletinboard.net.LazyPirateClient;
+import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.replication.Peer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * The server's conversation with the reference server: get a rank, then every heartbeat interval send a
+ * heartbeat and fetch the live list, handing the peers to replication. A silent reference server is retried
+ * (Lazy Pirate) without stopping the server; the next heartbeat re-registers it if the reference restarted.
+ */
+final class ReferenceLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReferenceLink.class);
+
+    interface PeerListener {
+        void onPeers(List<Peer> peers);
+    }
+
+    private final String name;
+    private final String peerAddress;
+    private final Stamper stamper;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile int rank;
+    private final Thread loop;
+
+    ReferenceLink(ZContext context, String referenceEndpoint, String name, String peerAddress,
+                  Duration heartbeatInterval, Stamper stamper, PeerListener listener) {
+        this.name = name;
+        this.peerAddress = peerAddress;
+        this.stamper = stamper;
+        this.loop = RoleThreads.start("server", name, "reference", () -> {
+            Duration timeout = heartbeatInterval.compareTo(Duration.ofSeconds(2)) < 0 ? heartbeatInterval : Duration.ofSeconds(2);
+            try (LazyPirateClient reference = new LazyPirateClient(context, referenceEndpoint, timeout, 1)) {
+                run(reference, heartbeatInterval, listener);
+            }
+        });
+    }
+
+    private void run(LazyPirateClient reference, Duration interval, PeerListener listener) {
+        boolean registered = false;
+        do {
+            try {
+                if (!registered) {
+                    rank = rankOf(call(reference, Services.RANK));
+                    registered = true;
+                    log.info("registered with the reference server at {}: rank {}", reference.endpoint(), rank);
+                }
+                rank = rankOf(call(reference, Services.HEARTBEAT));
+                listener.onPeers(peers(call(reference, Services.LIST)));
+            } catch (RequestTimeoutException e) {
+                log.warn("reference server silent: {}", e.getMessage());
+            } catch (ProtocolException e) {
+                log.warn("unexpected reply from the reference server: {}", e.getMessage());
+            }
+        } while (!awaitStop(interval));
+    }
+
+    private Map<String, Object> call(LazyPirateClient reference, String service)
+            throws RequestTimeoutException, ProtocolException {
+        Map<String, Object> fields = Services.LIST.equals(service)
+                ? Map.of()
+                : Map.of("user", name, "address", peerAddress);
+        Envelope reply = Envelope.decode(reference.request(stamper.envelope(service, fields).encode()));
+        stamper.observe(reply);
+        if (Services.ERRO.equals(reply.data().get("status"))) {
+            throw new ProtocolException(service + " refused: " + Replies.errorText(reply.data()));
+        }
+        return reply.data();
+    }
+
+    private static int rankOf(Map<String, Object> data) throws ProtocolException {
+        return Math.toIntExact(Fields.integer(data, "rank"));
+    }
+
+    private static List<Peer> peers(Map<String, Object> data) throws ProtocolException {
+        List<Peer> peers = new ArrayList<>();
+        for (Object item : Fields.list(data, "list")) {
+            if (item instanceof Map<?, ?> entry && entry.get("name") instanceof String peerName
+                    && entry.get("rank") instanceof Long peerRank) {
+                String address = entry.get("address") instanceof String a ? a : null;
+                peers.add(new Peer(peerName, Math.toIntExact(peerRank), address));
+            }
+        }
+        return peers;
+    }
+
+    private boolean awaitStop(Duration interval) {
+        try {
+            return stop.await(interval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    int rank() {
+        return rank;
+    }
+
+    @Override
+    public void close() {
+        stop.countDown();
+        RoleThreads.join(loop);
+    }
+}

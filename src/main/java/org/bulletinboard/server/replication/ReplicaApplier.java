@@ -1,0 +1,54 @@
+package org.bulletinboard.server.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.server.store.BoardStore;
+import org.bulletinboard.server.store.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a peer's {@code replicate} batch: makes each event durable here (once) and acknowledges it. An event
+ * that cannot be read is acknowledged too, after logging, because sending it again would not make it readable.
+ */
+public final class ReplicaApplier {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaApplier.class);
+
+    private final BoardStore store;
+
+    public ReplicaApplier(BoardStore store) {
+        this.store = store;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> handle(Envelope request) throws ProtocolException {
+        String from = Fields.name(request.data(), "from");
+        List<String> acked = new ArrayList<>();
+        for (Object item : ReplicationMessages.events(request.data())) {
+            if (!(item instanceof Map<?, ?> wire) || !wire.keySet().stream().allMatch(String.class::isInstance)) {
+                log.error("peer {} sent a replication entry that is not an event map; skipped", from);
+                continue;
+            }
+            try {
+                Event event = Event.fromWire((Map<String, Object>) wire);
+                store.applyReplicated(event);
+                acked.add(event.id());
+            } catch (ProtocolException e) {
+                log.error("peer {} sent an unreadable event, skipped: {}", from, e.getMessage());
+                if (wire.get("origin") instanceof String origin && wire.get("seq") instanceof Long seq) {
+                    acked.add(origin + ":" + seq);
+                }
+            } catch (IOException e) {
+                // Not acknowledged: the peer sends it again.
+                throw new UncheckedIOException("could not persist a replicated event", e);
+            }
+        }
+        return ReplicationMessages.ack(acked);
+    }
+}

@@ -1,0 +1,235 @@
+package org.bulletinboard.server.replication;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.Sockets;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.store.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * Pushes this server's new events to every live peer and tracks their acknowledgements. One thread owns a
+ * DEALER socket per peer; other threads talk to it through a queue. An event stays in a peer's backlog until
+ * that peer acknowledges it (resent every {@code resendInterval}) or drops out of the live list.
+ */
+public final class Replicator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+    private sealed interface Command permits Push, PeerList {}
+
+    private record Push(Event event, CompletableFuture<Void> acked) implements Command {}
+
+    private record PeerList(List<Peer> peers) implements Command {}
+
+    /** The link to one peer: its socket and the events it has not acknowledged yet, oldest first. */
+    private static final class Link {
+        final Peer peer;
+        final ZMQ.Socket socket;
+        final LinkedHashMap<String, Event> unacked = new LinkedHashMap<>();
+        long lastSendNanos;
+
+        Link(Peer peer, ZMQ.Socket socket) {
+            this.peer = peer;
+            this.socket = socket;
+        }
+    }
+
+    /** A local write waiting for the peers that were live when it was made. */
+    private record Waiting(Set<String> peers, CompletableFuture<Void> acked) {}
+
+    private final ZContext context;
+    private final String self;
+    private final Stamper stamper;
+    private final long resendNanos;
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+    private final Map<String, Link> links = new HashMap<>();
+    private final Map<String, Waiting> waiting = new HashMap<>();
+    private volatile int linkCount;
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    public Replicator(ZContext context, String self, Stamper stamper, Duration resendInterval, String node) {
+        this.context = context;
+        this.self = self;
+        this.stamper = stamper;
+        this.resendNanos = resendInterval.toNanos();
+        this.loop = RoleThreads.start("server", node, "replicator", this::run);
+    }
+
+    /** Queues an event for every live peer; the future completes when all of them have acknowledged it. */
+    public CompletableFuture<Void> replicate(Event event) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        commands.add(new Push(event, acked));
+        return acked;
+    }
+
+    /** Replaces the set of peers (this server excluded) with the reference server's latest list. */
+    public void updatePeers(List<Peer> peers) {
+        commands.add(new PeerList(List.copyOf(peers)));
+    }
+
+    /** How many peers this server currently replicates to. */
+    public int peerCount() {
+        return linkCount;
+    }
+
+    private void run() {
+        try {
+            while (running && !Thread.currentThread().isInterrupted()) {
+                Command first = commands.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    execute(first);
+                    Command next;
+                    while ((next = commands.poll()) != null) {
+                        execute(next);
+                    }
+                }
+                receiveAcks();
+                resendOverdue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            links.values().forEach(link -> link.socket.close());
+            links.clear();
+            waiting.values().forEach(w -> w.acked().cancel(false));
+        }
+    }
+
+    /** Short waits while a client request waits on acknowledgements, so they are read promptly. */
+    private long pollMillis() {
+        return waiting.isEmpty() ? Sockets.POLL_MILLIS : 1;
+    }
+
+    private void execute(Command command) {
+        if (command instanceof Push push) {
+            push(push.event(), push.acked());
+        } else if (command instanceof PeerList list) {
+            reconcile(list.peers());
+        }
+    }
+
+    private void push(Event event, CompletableFuture<Void> acked) {
+        if (links.isEmpty()) {
+            acked.complete(null);
+            return;
+        }
+        waiting.put(event.id(), new Waiting(new HashSet<>(links.keySet()), acked));
+        for (Link link : links.values()) {
+            link.unacked.put(event.id(), event);
+            send(link, List.of(event));
+        }
+    }
+
+    private void reconcile(List<Peer> peers) {
+        Map<String, Peer> wanted = new HashMap<>();
+        peers.stream().filter(p -> !p.name().equals(self) && p.address() != null).forEach(p -> wanted.put(p.name(), p));
+        for (Iterator<Link> it = links.values().iterator(); it.hasNext(); ) {
+            Link link = it.next();
+            Peer now = wanted.get(link.peer.name());
+            if (now == null || !now.address().equals(link.peer.address())) {
+                log.info("peer {} left the live list; dropping {} unacknowledged events for it",
+                        link.peer.name(), link.unacked.size());
+                link.socket.close();
+                it.remove();
+                forgetPeer(link.peer.name());
+            }
+        }
+        for (Peer peer : wanted.values()) {
+            if (!links.containsKey(peer.name())) {
+                ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER);
+                socket.connect(peer.address());
+                links.put(peer.name(), new Link(peer, socket));
+                log.info("replicating to peer {} (rank {}) at {}", peer.name(), peer.rank(), peer.address());
+            }
+        }
+        linkCount = links.size();
+    }
+
+    private void forgetPeer(String name) {
+        for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
+            Waiting w = it.next();
+            w.peers().remove(name);
+            if (w.peers().isEmpty()) {
+                w.acked().complete(null);
+                it.remove();
+            }
+        }
+    }
+
+    private void receiveAcks() {
+        for (Link link : links.values()) {
+            ZMsg reply;
+            while ((reply = ZMsg.recvMsg(link.socket, ZMQ.DONTWAIT)) != null) {
+                byte[] payload = reply.getLast().getData();
+                try {
+                    Envelope envelope = Envelope.decode(payload);
+                    stamper.observe(envelope);
+                    for (String id : ReplicationMessages.ackedIds(envelope.data())) {
+                        acknowledge(link, id);
+                    }
+                } catch (ProtocolException e) {
+                    log.warn("unreadable replication reply from {}: {}", link.peer.name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void acknowledge(Link link, String id) {
+        if (link.unacked.remove(id) == null) {
+            return;
+        }
+        Waiting w = waiting.get(id);
+        if (w != null && w.peers().remove(link.peer.name()) && w.peers().isEmpty()) {
+            w.acked().complete(null);
+            waiting.remove(id);
+        }
+    }
+
+    private void resendOverdue() {
+        long now = System.nanoTime();
+        for (Link link : links.values()) {
+            if (link.unacked.isEmpty() || now - link.lastSendNanos < resendNanos) {
+                continue;
+            }
+            List<Event> backlog = new ArrayList<>(link.unacked.values());
+            log.debug("resending {} unacknowledged events to {}", backlog.size(), link.peer.name());
+            for (int from = 0; from < backlog.size(); from += ReplicationMessages.MAX_BATCH) {
+                send(link, backlog.subList(from, Math.min(backlog.size(), from + ReplicationMessages.MAX_BATCH)));
+            }
+        }
+    }
+
+    private void send(Link link, List<Event> events) {
+        byte[] frame = stamper.envelope(Services.REPLICATE, ReplicationMessages.batch(self, events)).encode();
+        // DONTWAIT: a peer whose queue is full gets the events on the next resend instead of blocking us.
+        link.socket.send(frame, ZMQ.DONTWAIT);
+        link.lastSendNanos = System.nanoTime();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        RoleThreads.join(loop);
+    }
+}

@@ -1,0 +1,112 @@
+package org.bulletinboard.server.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+
+/**
+ * One immutable state change. Its id is (origin server, per-origin sequence number), unique cluster-wide;
+ * {@code lamport} orders history the same way on every server. A draft (from the factories) has no origin yet:
+ * the store stamps it when it is committed.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Event(String origin, long seq, long lamport, long timestamp, String type,
+                    String user, String channel, String src, String dst, String message) {
+
+    public static final String LOGIN = "login";
+    public static final String CHANNEL = "channel";
+    public static final String POST = "post";
+    public static final String MESSAGE = "message";
+    private static final Set<String> TYPES = Set.of(LOGIN, CHANNEL, POST, MESSAGE);
+
+    /** History order: Lamport time, ties broken by origin and sequence, identical on every server. */
+    public static final Comparator<Event> HISTORY_ORDER = Comparator.comparingLong(Event::lamport)
+            .thenComparing(Event::origin)
+            .thenComparingLong(Event::seq);
+
+    public static Event login(String user) {
+        return new Event(null, 0, 0, 0, LOGIN, user, null, null, null, null);
+    }
+
+    public static Event channelCreated(String channel) {
+        return new Event(null, 0, 0, 0, CHANNEL, null, channel, null, null, null);
+    }
+
+    public static Event post(String user, String channel, String message) {
+        return new Event(null, 0, 0, 0, POST, user, channel, null, null, message);
+    }
+
+    public static Event privateMessage(String src, String dst, String message) {
+        return new Event(null, 0, 0, 0, MESSAGE, null, null, src, dst, message);
+    }
+
+    Event stamped(String origin, long seq, long lamport, long timestamp) {
+        return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, message);
+    }
+
+    public String id() {
+        return origin + ":" + seq;
+    }
+
+    /** The event as a MessagePack-ready map, for replication between servers. */
+    public Map<String, Object> toWire() {
+        Map<String, Object> wire = new LinkedHashMap<>();
+        wire.put("origin", origin);
+        wire.put("seq", seq);
+        wire.put("lamport", lamport);
+        wire.put("timestamp", timestamp);
+        wire.put("type", type);
+        putIfPresent(wire, "user", user);
+        putIfPresent(wire, "channel", channel);
+        putIfPresent(wire, "src", src);
+        putIfPresent(wire, "dst", dst);
+        putIfPresent(wire, "message", message);
+        return wire;
+    }
+
+    /** Reads and checks an event sent by a peer: a peer's bug must not poison this server's log. */
+    public static Event fromWire(Map<String, Object> wire) throws ProtocolException {
+        String type = Fields.string(wire, "type");
+        if (!TYPES.contains(type)) {
+            throw new ProtocolException("unknown event type '" + type + "'");
+        }
+        long seq = Fields.integer(wire, "seq");
+        if (seq < 1) {
+            throw new ProtocolException("event 'seq' must be positive, got " + seq);
+        }
+        Event event = new Event(Fields.name(wire, "origin"), seq, Fields.integer(wire, "lamport"),
+                Fields.integer(wire, "timestamp"), type,
+                optionalName(wire, "user"), optionalName(wire, "channel"),
+                optionalName(wire, "src"), optionalName(wire, "dst"),
+                wire.containsKey("message") ? Fields.text(wire, "message") : null);
+        event.checkShape();
+        return event;
+    }
+
+    private void checkShape() throws ProtocolException {
+        boolean complete = switch (type) {
+            case LOGIN -> user != null;
+            case CHANNEL -> channel != null;
+            case POST -> user != null && channel != null && message != null;
+            case MESSAGE -> src != null && dst != null && message != null;
+            default -> false;
+        };
+        if (!complete) {
+            throw new ProtocolException("event " + id() + " of type '" + type + "' lacks a field it needs");
+        }
+    }
+
+    private static String optionalName(Map<String, Object> wire, String field) throws ProtocolException {
+        return wire.containsKey(field) ? Fields.name(wire, field) : null;
+    }
+
+    private static void putIfPresent(Map<String, Object> wire, String key, String value) {
+        if (value != null) {
+            wire.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.bulletinboard.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only event log: one JSON object per line, fsynced before {@link #append} returns. A crash can
+ * leave only the last line torn (no newline, or unreadable); recovery drops it, since it was never
+ * acknowledged. An unreadable line before the end is real corruption and stops recovery.
+ */
+final class EventLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FileChannel channel;
+
+    private EventLog(FileChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Replays the log into {@code sink}, cuts off a torn tail, and opens the log for appending. */
+    static EventLog open(Path file, Consumer<Event> sink) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel channel = FileChannel.open(file,
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            long validLength = replay(channel, file, sink);
+            if (validLength < channel.size()) {
+                log.warn("{}: dropping a torn last line ({} bytes) left by a crash", file, channel.size() - validLength);
+                channel.truncate(validLength);
+                channel.force(true);
+            }
+            channel.position(validLength);
+            return new EventLog(channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Reads a log without changing it (a torn tail is skipped, not cut). */
+    static void read(Path file, Consumer<Event> sink) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            replay(channel, file, sink);
+        }
+    }
+
+    /** Returns the length of the log up to the end of its last complete, readable line. */
+    private static long replay(FileChannel channel, Path file, Consumer<Event> sink) throws IOException {
+        channel.position(0);
+        InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        long offset = 0;
+        long validLength = 0;
+        long lineNumber = 0;
+        long unreadableLine = 0;
+        int b;
+        while ((b = in.read()) != -1) {
+            offset++;
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            lineNumber++;
+            if (unreadableLine > 0) {
+                throw new IOException(file + ": unreadable event at line " + unreadableLine
+                        + " is followed by more events; the log is corrupt, refusing to start");
+            }
+            Event event = parse(line.toByteArray());
+            line.reset();
+            if (event == null) {
+                unreadableLine = lineNumber; // tolerated only as the last line
+                continue;
+            }
+            sink.accept(event);
+            validLength = offset;
+        }
+        return validLength;
+    }
+
+    private static Event parse(byte[] line) {
+        try {
+            return JSON.readValue(line, Event.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading an in-memory line failed", e);
+        }
+    }
+
+    void append(Event event) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(event);
+        ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,54 @@
+package org.bulletinboard.server.store;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Which events this server holds, in bounded memory: per origin, the highest sequence number below which
+ * every event is held (a version vector), plus the few held above a gap while replication fills it.
+ */
+final class SeenEvents {
+    private final Map<String, Long> contiguous = new HashMap<>();
+    private final Map<String, TreeSet<Long>> aboveGap = new HashMap<>();
+
+    boolean contains(String origin, long seq) {
+        if (seq <= contiguous.getOrDefault(origin, 0L)) {
+            return true;
+        }
+        TreeSet<Long> pending = aboveGap.get(origin);
+        return pending != null && pending.contains(seq);
+    }
+
+    /** Records an event; returns false if it was already held. */
+    boolean add(String origin, long seq) {
+        if (contains(origin, seq)) {
+            return false;
+        }
+        long upTo = contiguous.getOrDefault(origin, 0L);
+        if (seq != upTo + 1) {
+            aboveGap.computeIfAbsent(origin, o -> new TreeSet<>()).add(seq);
+            return true;
+        }
+        upTo = seq;
+        TreeSet<Long> pending = aboveGap.get(origin);
+        while (pending != null && !pending.isEmpty() && pending.first() == upTo + 1) {
+            upTo = pending.pollFirst();
+        }
+        if (pending != null && pending.isEmpty()) {
+            aboveGap.remove(origin);
+        }
+        contiguous.put(origin, upTo);
+        return true;
+    }
+
+    /** The highest sequence number held from this origin, gap or not. */
+    long highest(String origin) {
+        TreeSet<Long> pending = aboveGap.get(origin);
+        return pending != null ? pending.last() : contiguous.getOrDefault(origin, 0L);
+    }
+
+    Map<String, Long> versionVector() {
+        return Map.copyOf(contiguous);
+    }
+}

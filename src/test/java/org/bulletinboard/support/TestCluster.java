@@ -1,0 +1,21 @@
+package org.bulletinboard.support;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.bulletinboard.cluster.EmbeddedCluster;
+
+/** An embedded cluster on loopback and free ports, with short heartbeats so tests run fast. */
+public final class TestCluster {
+    private TestCluster() {}
+
+    public static EmbeddedCluster.Config config(Path dataRoot, int servers) {
+        int base = FreePorts.block(5 + servers);
+        return new EmbeddedCluster.Config("127.0.0.1", "127.0.0.1", base, dataRoot, servers, 0,
+                Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(50));
+    }
+
+    public static EmbeddedCluster start(Path dataRoot, int servers) throws IOException {
+        return EmbeddedCluster.start(config(dataRoot, servers));
+    }
+}
