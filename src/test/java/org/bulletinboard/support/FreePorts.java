@@ -6,13 +6,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Finds a block of consecutive free TCP ports on loopback, for a cluster laid out from a base port. */
+/**
+ * Finds a block of consecutive free TCP ports on loopback, for a cluster laid out from a base port. The ports
+ * are taken below Linux's ephemeral range (32768 and up), where outgoing connections pick their local ports,
+ * so a port found free is not taken by a client's connection before the role binds it.
+ */
 public final class FreePorts {
     private FreePorts() {}
 
     public static int block(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000 - count);
+            int base = ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
             if (allFree(base, count)) {
                 return base;
             }

@@ -1,0 +1,52 @@
+package org.bulletinboard.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.bulletinboard.api.BoardClient;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.store.BoardStore;
+import org.bulletinboard.server.store.BoardView;
+import org.bulletinboard.support.Await;
+import org.bulletinboard.support.TestCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeromq.ZContext;
+
+class ServerRestartTest {
+
+    @Test
+    void aRestartedServerRecoversItsStateFromItsDataDirectory(@TempDir Path dataRoot) throws Exception {
+        try (EmbeddedCluster cluster = TestCluster.start(dataRoot, 3);
+             ZContext context = new ZContext();
+             BoardClient client = new BoardClient(context, cluster.config().clientEndpoint(), Stamper.systemClock())) {
+            assertTrue(client.login("alice").ok());
+            assertTrue(client.createChannel("news").ok());
+            for (int i = 0; i < 9; i++) {
+                assertTrue(client.publish("alice", "news", "item " + i).ok());
+            }
+            assertTrue(client.message("alice", "alice", "note to self").ok());
+            Await.until(Duration.ofSeconds(10), "server-2 to hold every post",
+                    () -> cluster.server(1).view().postCount() == 9 && cluster.server(1).view().messageCount() == 1);
+            BoardView before = cluster.server(1).view();
+
+            cluster.stopServer(1);
+            assertEquals(before, BoardStore.read(cluster.dataDir(1)), "what was in memory is on disk");
+            cluster.startServer(1);
+            assertEquals(before, cluster.server(1).view(), "restarted server recovered its state");
+            assertTrue(cluster.awaitFullMesh(Duration.ofSeconds(10)), "restarted server rejoins replication");
+
+            assertTrue(client.publish("alice", "news", "after restart").ok());
+            Await.until(Duration.ofSeconds(10), "the new post to reach the restarted server",
+                    () -> cluster.server(1).view().postCount() == 10);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(client.users().strings("users").contains("alice"), "every server still answers");
+            }
+            assertEquals(List.of("news"), client.channels().strings("channels"));
+        }
+    }
+}
