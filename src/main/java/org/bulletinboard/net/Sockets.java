@@ -13,9 +13,14 @@ public final class Sockets {
     private Sockets() {}
 
     public static ZMQ.Socket create(ZContext context, SocketType type) {
+        return create(context, type, Fields.MAX_FRAME_BYTES);
+    }
+
+    /** A socket whose peers may send frames up to {@code maxFrameBytes}; larger ones drop the connection. */
+    public static ZMQ.Socket create(ZContext context, SocketType type, long maxFrameBytes) {
         ZMQ.Socket socket = context.createSocket(type);
         socket.setLinger(0);
-        socket.setMaxMsgSize(Fields.MAX_FRAME_BYTES);
+        socket.setMaxMsgSize(maxFrameBytes);
         socket.setSndHWM(100_000);
         socket.setRcvHWM(100_000);
         return socket;

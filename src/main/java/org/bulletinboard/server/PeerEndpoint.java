@@ -9,6 +9,7 @@ import org.bulletinboard.protocol.RequestHandling;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.replication.ReplicaApplier;
+import org.bulletinboard.server.replication.ReplicationMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -25,7 +26,7 @@ final class PeerEndpoint implements AutoCloseable {
 
     PeerEndpoint(ZContext context, String bindEndpoint, ReplicaApplier replicas, Stamper stamper, String node) {
         this.replicas = replicas;
-        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
         Sockets.bind(socket, bindEndpoint);
         this.loop = RoleThreads.start("server", node, "peers", () -> {
             log.info("peer socket bound on {}", bindEndpoint);

@@ -157,7 +157,7 @@ public final class Replicator implements AutoCloseable {
         }
         for (Peer peer : wanted.values()) {
             if (!links.containsKey(peer.name())) {
-                ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER);
+                ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
                 socket.connect(peer.address());
                 links.put(peer.name(), new Link(peer, socket));
                 log.info("replicating to peer {} (rank {}) at {}", peer.name(), peer.rank(), peer.address());
