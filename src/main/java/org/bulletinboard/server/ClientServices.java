@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,13 +90,7 @@ final class ClientServices implements RequestHandling.Handler {
         if (!store.hasChannel(channel)) {
             throw new ProtocolException("channel '" + channel + "' does not exist");
         }
-        commit(Event.post(user, channel, message));
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("user", user);
-        payload.put("channel", channel);
-        payload.put("message", message);
-        publications.accept(new Publication(channel, stamper.envelope(Services.PUBLISH, payload)));
-        return Replies.status(Services.OK);
+        return commitAndPublish(Event.post(user, channel, message));
     }
 
     private Map<String, Object> privateMessage(Map<String, Object> data) throws ProtocolException {
@@ -105,18 +100,16 @@ final class ClientServices implements RequestHandling.Handler {
         if (!store.hasUser(dst)) {
             throw new ProtocolException("user '" + dst + "' does not exist");
         }
-        commit(Event.privateMessage(src, dst, message));
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("src", src);
-        payload.put("dst", dst);
-        payload.put("user", src);
-        payload.put("message", message);
-        publications.accept(new Publication(dst, stamper.envelope(Services.MESSAGE, payload)));
+        return commitAndPublish(Event.privateMessage(src, dst, message));
+    }
+
+    private Map<String, Object> commitAndPublish(Event draft) {
+        publications.accept(Publication.of(commit(draft), stamper));
         return Replies.status(Services.OK);
     }
 
     /** Durable here, then replicated; a peer that does not acknowledge in time gets the event resent later. */
-    private void commit(Event draft) {
+    private Event commit(Event draft) {
         Event event;
         try {
             event = store.appendLocal(draft);
@@ -127,10 +120,11 @@ final class ClientServices implements RequestHandling.Handler {
             replicator.replicate(event).get(ackTimeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("event {} not acknowledged by every peer within {} ms; it will be resent", event.id(), ackTimeoutMillis);
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+        } catch (ExecutionException | CancellationException e) {
             log.warn("replication of event {} did not complete: {}", event.id(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return event;
     }
 }

@@ -1,5 +1,7 @@
 package org.bulletinboard.server;
 
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.RequestHandling;
@@ -21,14 +23,15 @@ final class RequestWorker implements AutoCloseable {
     private final Thread loop;
 
     RequestWorker(ZContext context, String brokerEndpoint, String proxyEndpoint,
-                  ServicesFactory services, Stamper stamper, String node) {
+                  Function<Consumer<Publication>, RequestHandling.Handler> services, Stamper stamper, String node) {
         this.loop = RoleThreads.start("server", node, "requests", () -> {
             ZMQ.Socket publisher = Sockets.create(context, SocketType.PUB);
             publisher.connect(proxyEndpoint);
             ZMQ.Socket requests = Sockets.create(context, SocketType.DEALER);
             requests.connect(brokerEndpoint);
             log.info("serving client requests from {}, publishing to {}", brokerEndpoint, proxyEndpoint);
-            ClientServices handler = services.create(publication -> {
+            // The services get the publisher through a callback, so the socket stays on this thread.
+            RequestHandling.Handler handler = services.apply(publication -> {
                 publisher.sendMore(publication.topic());
                 publisher.send(publication.payload().encode(), 0);
             });
@@ -39,12 +42,6 @@ final class RequestWorker implements AutoCloseable {
                 publisher.close();
             }
         });
-    }
-
-    /** Builds the services once the publisher socket exists on the worker's own thread. */
-    @FunctionalInterface
-    interface ServicesFactory {
-        ClientServices create(java.util.function.Consumer<Publication> publications);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,40 @@ class ServerRestartTest {
                 assertTrue(client.users().strings("users").contains("alice"), "every server still answers");
             }
             assertEquals(List.of("news"), client.channels().strings("channels"));
+        }
+    }
+
+    @Test
+    void writesMadeWhileAPeerBrieflyRestartsReachItAfterwards(@TempDir Path dataRoot) throws Exception {
+        // The reference server keeps the peer listed (long heartbeat timeout), so its backlog is kept and resent.
+        EmbeddedCluster.Config base = TestCluster.config(dataRoot, 3);
+        EmbeddedCluster.Config config = new EmbeddedCluster.Config(base.bindHost(), base.connectHost(), base.basePort(),
+                dataRoot, 3, 0, base.heartbeatInterval(), Duration.ofSeconds(30), Duration.ofMillis(200), base.botInterval());
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config);
+             ZContext context = new ZContext();
+             BoardClient client = new BoardClient(context, config.clientEndpoint(), Stamper.systemClock())) {
+            assertTrue(client.login("alice").ok());
+            assertTrue(client.createChannel("news").ok());
+            Await.until(Duration.ofSeconds(10), "server-3 to hold the channel", () -> cluster.server(2).view().channels().containsKey("news"));
+
+            cluster.stopServer(2);
+            for (int i = 0; i < 4; i++) {
+                assertTrue(client.publish("alice", "news", "while server-3 is down " + i).ok());
+            }
+            cluster.startServer(2);
+
+            Await.until(Duration.ofSeconds(15), "server-3 to receive the posts made while it was down",
+                    () -> cluster.server(2).view().postCount() == 4);
+            Await.equal(Duration.ofSeconds(10), "all three data directories to agree",
+                    () -> read(cluster, 0), () -> read(cluster, 2));
+        }
+    }
+
+    private static BoardView read(EmbeddedCluster cluster, int server) {
+        try {
+            return BoardStore.read(cluster.dataDir(server));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

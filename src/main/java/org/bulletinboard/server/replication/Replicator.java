@@ -41,12 +41,14 @@ public final class Replicator implements AutoCloseable {
 
     private record PeerList(List<Peer> peers) implements Command {}
 
-    /** The link to one peer: its socket and the events it has not acknowledged yet, oldest first. */
+    /** An event sent to a peer and not acknowledged yet, with when it was last sent. */
+    private record Pending(Event event, long sentNanos) {}
+
+    /** The link to one peer: its socket and what it has not acknowledged, least recently sent first. */
     private static final class Link {
         final Peer peer;
         final ZMQ.Socket socket;
-        final LinkedHashMap<String, Event> unacked = new LinkedHashMap<>();
-        long lastSendNanos;
+        final LinkedHashMap<String, Pending> unacked = new LinkedHashMap<>();
 
         Link(Peer peer, ZMQ.Socket socket) {
             this.peer = peer;
@@ -135,8 +137,9 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         waiting.put(event.id(), new Waiting(new HashSet<>(links.keySet()), acked));
+        long now = System.nanoTime();
         for (Link link : links.values()) {
-            link.unacked.put(event.id(), event);
+            link.unacked.put(event.id(), new Pending(event, now));
             send(link, List.of(event));
         }
     }
@@ -144,6 +147,7 @@ public final class Replicator implements AutoCloseable {
     private void reconcile(List<Peer> peers) {
         Map<String, Peer> wanted = new HashMap<>();
         peers.stream().filter(p -> !p.name().equals(self) && p.address() != null).forEach(p -> wanted.put(p.name(), p));
+        List<String> departed = new ArrayList<>();
         for (Iterator<Link> it = links.values().iterator(); it.hasNext(); ) {
             Link link = it.next();
             Peer now = wanted.get(link.peer.name());
@@ -152,9 +156,11 @@ public final class Replicator implements AutoCloseable {
                         link.peer.name(), link.unacked.size());
                 link.socket.close();
                 it.remove();
-                forgetPeer(link.peer.name());
+                departed.add(link.peer.name());
             }
         }
+        linkCount = links.size(); // before releasing writes, so whoever they wake sees the new count
+        departed.forEach(this::forgetPeer);
         for (Peer peer : wanted.values()) {
             if (!links.containsKey(peer.name())) {
                 ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
@@ -206,16 +212,28 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /** Sends again what a peer has not acknowledged within the resend interval, oldest first, in batches. */
     private void resendOverdue() {
         long now = System.nanoTime();
         for (Link link : links.values()) {
-            if (link.unacked.isEmpty() || now - link.lastSendNanos < resendNanos) {
+            List<Event> overdue = new ArrayList<>();
+            for (Iterator<Pending> it = link.unacked.values().iterator(); it.hasNext(); ) {
+                Pending pending = it.next();
+                if (now - pending.sentNanos() < resendNanos) {
+                    break; // the rest were sent more recently
+                }
+                overdue.add(pending.event());
+                it.remove();
+            }
+            if (overdue.isEmpty()) {
                 continue;
             }
-            List<Event> backlog = new ArrayList<>(link.unacked.values());
-            log.debug("resending {} unacknowledged events to {}", backlog.size(), link.peer.name());
-            for (int from = 0; from < backlog.size(); from += ReplicationMessages.MAX_BATCH) {
-                send(link, backlog.subList(from, Math.min(backlog.size(), from + ReplicationMessages.MAX_BATCH)));
+            log.debug("resending {} unacknowledged events to {}", overdue.size(), link.peer.name());
+            for (Event event : overdue) {
+                link.unacked.put(event.id(), new Pending(event, now));
+            }
+            for (int from = 0; from < overdue.size(); from += ReplicationMessages.MAX_BATCH) {
+                send(link, overdue.subList(from, Math.min(overdue.size(), from + ReplicationMessages.MAX_BATCH)));
             }
         }
     }
@@ -224,7 +242,6 @@ public final class Replicator implements AutoCloseable {
         byte[] frame = stamper.envelope(Services.REPLICATE, ReplicationMessages.batch(self, events)).encode();
         // DONTWAIT: a peer whose queue is full gets the events on the next resend instead of blocking us.
         link.socket.send(frame, ZMQ.DONTWAIT);
-        link.lastSendNanos = System.nanoTime();
     }
 
     @Override
