@@ -10,7 +10,7 @@ import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.zeromq.ZContext;
 
-/** The six client services as typed calls through the broker, with Lamport clocks and Lazy Pirate retries. */
+/** The client services as typed calls through the broker, with Lamport clocks and Lazy Pirate retries. */
 public final class BoardClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2500);
     public static final int DEFAULT_ATTEMPTS = 3;
@@ -49,6 +49,16 @@ public final class BoardClient implements AutoCloseable {
 
     public Reply message(String src, String dst, String message) throws RequestTimeoutException {
         return call(Services.MESSAGE, Map.of("src", src, "dst", dst, "message", message));
+    }
+
+    /** The last {@code limit} posts of a channel, oldest first, under {@code messages}. */
+    public Reply history(String channel, int limit) throws RequestTimeoutException {
+        return call(Services.HISTORY, Map.of("channel", channel, "limit", limit));
+    }
+
+    /** The last {@code limit} private messages to {@code user}, oldest first, under {@code messages}. */
+    public Reply inbox(String user, int limit) throws RequestTimeoutException {
+        return call(Services.INBOX, Map.of("user", user, "limit", limit));
     }
 
     /** Any service, stamped with timestamp and clock; the reply's clock is merged into ours. */

@@ -26,6 +26,13 @@ public record Reply(String service, Map<String, Object> data) {
         return Replies.errorText(data);
     }
 
+    /** The entries of a list of maps (history, inbox), skipping anything that is not a map. */
+    public List<Map<?, ?>> maps(String field) {
+        return data.get(field) instanceof List<?> list
+                ? list.stream().filter(Map.class::isInstance).<Map<?, ?>>map(entry -> (Map<?, ?>) entry).toList()
+                : List.of();
+    }
+
     public List<String> strings(String field) {
         return data.get(field) instanceof List<?> list
                 ? list.stream().filter(String.class::isInstance).map(String.class::cast).toList()

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.protocol.Fields;
 
 /**
  * Turns what the user types into service calls and plain-words answers. Knows nothing of the terminal, so
@@ -13,19 +14,25 @@ import org.bulletinboard.net.RequestTimeoutException;
 final class CommandInterpreter {
     static final String HELP = String.join("\n",
             "Commands:",
-            "  /login NAME         log in (you then receive your private messages)",
-            "  /users              list users",
-            "  /channel NAME       create a channel",
-            "  /channels           list channels",
-            "  /join CHANNEL       subscribe to a channel and make it the current one",
-            "  /leave CHANNEL      unsubscribe from a channel",
-            "  /pub CHANNEL TEXT   publish TEXT to CHANNEL",
-            "  /msg USER TEXT      send USER a private message",
-            "  TEXT                publish TEXT to the current channel",
-            "  /help               this list",
-            "  /quit               leave");
-    static final List<String> COMMANDS = List.of("/login", "/users", "/channel", "/channels", "/join", "/leave",
+            "  /login NAME            log in (you then receive your private messages)",
+            "  /users                 list users",
+            "  /channel NAME          create a channel",
+            "  /channels              list channels",
+            "  /join CHANNEL          show its latest posts, subscribe, and make it the current channel",
+            "  /leave CHANNEL         unsubscribe from a channel",
+            "  /history CHANNEL [N]   the last N posts of a channel (default 20)",
+            "  /inbox [N]             your last N private messages (default 20)",
+            "  /pub CHANNEL TEXT      publish TEXT to CHANNEL",
+            "  /msg USER TEXT         send USER a private message",
+            "  TEXT                   publish TEXT to the current channel",
+            "  /help                  this list",
+            "  /quit                  leave");
+    static final List<String> COMMANDS = List.of("/login", "/users", "/channel", "/channels", "/join", "/leave", "/history", "/inbox",
             "/pub", "/msg", "/help", "/quit");
+
+    /** Posts shown on joining a channel, and private messages shown on logging in. */
+    private static final int RECENT_ON_ARRIVAL = 10;
+    private static final int DEFAULT_COUNT = 20;
 
     private final BoardClient board;
     private final Subscriber subscriber;
@@ -67,10 +74,12 @@ final class CommandInterpreter {
                     String channel = argument(words, 1, "/channel NAME");
                     report(board.createChannel(channel), "Channel " + channel + " created.");
                 }
-                case "/join", "/sub" -> {
-                    currentChannel = argument(words, 1, "/join CHANNEL");
-                    subscriber.subscribe(currentChannel);
-                    out.accept("Subscribed to " + currentChannel + "; plain text now goes there.");
+                case "/join", "/sub" -> join(argument(words, 1, "/join CHANNEL"));
+                case "/history" -> history(argument(words, 1, "/history CHANNEL [N]"), count(words, 2, "/history CHANNEL [N]"));
+                case "/inbox" -> {
+                    if (requireLogin()) {
+                        inbox(count(words, 1, "/inbox [N]"), "No private messages yet.");
+                    }
                 }
                 case "/leave", "/unsub" -> {
                     String channel = argument(words, 1, "/leave CHANNEL");
@@ -101,8 +110,47 @@ final class CommandInterpreter {
             user = name;
             subscriber.subscribe(name);
             out.accept("Logged in as " + name + ".");
+            inbox(RECENT_ON_ARRIVAL, null);
         } else {
             out.accept("Login failed: " + reply.error());
+        }
+    }
+
+    /** Subscribes, shows what was said there lately, and makes it the channel plain text goes to. */
+    private void join(String channel) throws RequestTimeoutException {
+        Reply recent = board.history(channel, RECENT_ON_ARRIVAL);
+        if (!recent.ok()) {
+            out.accept("Cannot join: " + recent.error());
+            return;
+        }
+        recent.maps("messages").forEach(entry -> out.accept(DisplayLines.entry(false, entry)));
+        currentChannel = channel;
+        subscriber.subscribe(channel);
+        out.accept("Joined " + channel + "; plain text now goes there.");
+    }
+
+    private void history(String channel, int count) throws RequestTimeoutException {
+        Reply reply = board.history(channel, count);
+        if (!reply.ok()) {
+            out.accept("Failed: " + reply.error());
+        } else if (reply.maps("messages").isEmpty()) {
+            out.accept("Nothing posted in " + channel + " yet.");
+        } else {
+            reply.maps("messages").forEach(entry -> out.accept(DisplayLines.entry(false, entry)));
+        }
+    }
+
+    /** Shows the latest private messages; {@code whenNone} (if given) is said when there are none. */
+    private void inbox(int count, String whenNone) throws RequestTimeoutException {
+        Reply reply = board.inbox(user, count);
+        if (!reply.ok()) {
+            out.accept("Failed: " + reply.error());
+        } else if (reply.maps("messages").isEmpty()) {
+            if (whenNone != null) {
+                out.accept(whenNone);
+            }
+        } else {
+            reply.maps("messages").forEach(entry -> out.accept(DisplayLines.entry(true, entry)));
         }
     }
 
@@ -144,6 +192,22 @@ final class CommandInterpreter {
         } else if (success != null) {
             out.accept(success);
         }
+    }
+
+    /** An optional positive count at {@code words[index]}, {@link #DEFAULT_COUNT} when absent. */
+    private static int count(String[] words, int index, String usage) throws UsageException {
+        if (words.length <= index) {
+            return DEFAULT_COUNT;
+        }
+        try {
+            int count = Integer.parseInt(words[index].strip());
+            if (count >= 1 && count <= Fields.MAX_HISTORY_LIMIT) {
+                return count;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new UsageException(usage + "  (N from 1 to " + Fields.MAX_HISTORY_LIMIT + ")");
     }
 
     private static String argument(String[] words, int index, String usage) throws UsageException {

@@ -1,6 +1,5 @@
 package org.bulletinboard.client;
 
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,17 +89,6 @@ final class Subscriber implements AutoCloseable {
                 socket.unsubscribe(change.topic().getBytes(ZMQ.CHARSET));
             }
         }
-    }
-
-    /** For display: the fields of a publication, whichever names its sender used. */
-    static String field(Envelope publication, String... names) {
-        Map<String, Object> data = publication.data();
-        for (String name : names) {
-            if (data.get(name) instanceof String value) {
-                return value;
-            }
-        }
-        return "?";
     }
 
     @Override

@@ -2,17 +2,9 @@ package org.bulletinboard.client;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.net.RequestTimeoutException;
-import org.bulletinboard.protocol.Envelope;
-import org.bulletinboard.protocol.ProtocolException;
-import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
-import org.bulletinboard.protocol.Timestamps;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -27,8 +19,6 @@ import org.zeromq.ZContext;
  * channels they joined printed above the prompt as they arrive, so typing is never interrupted.
  */
 public final class TerminalClient {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-
     public record Config(String brokerEndpoint, String proxyEndpoint, String user, Duration timeout, int attempts) {}
 
     private TerminalClient() {}
@@ -45,7 +35,7 @@ public final class TerminalClient {
             try (BoardClient board = new BoardClient(context, config.brokerEndpoint(), stamper,
                          config.timeout(), config.attempts());
                  Subscriber subscriber = new Subscriber(context, config.proxyEndpoint(), stamper, "terminal",
-                         (topic, publication) -> reader.printAbove(format(topic, publication)),
+                         (topic, publication) -> reader.printAbove(DisplayLines.publication(publication)),
                          (topic, problem) -> reader.printAbove("(unreadable publication on " + topic + ": " + problem + ")"))) {
                 CommandInterpreter interpreter = new CommandInterpreter(board, subscriber, reader::printAbove);
                 terminal.writer().println("BulletinBoard client, connected to " + config.brokerEndpoint()
@@ -72,21 +62,5 @@ public final class TerminalClient {
                 }
             }
         }
-    }
-
-    static String format(String topic, Envelope publication) {
-        String message = Subscriber.field(publication, "message");
-        long millis;
-        try {
-            millis = Timestamps.read(publication.data()).orElseGet(System::currentTimeMillis);
-        } catch (ProtocolException e) {
-            millis = System.currentTimeMillis();
-        }
-        String time = LocalTime.ofInstant(Instant.ofEpochMilli(millis), ZoneId.systemDefault()).format(TIME);
-        if (Services.MESSAGE.equals(publication.service())) {
-            return time + " [private] " + Subscriber.field(publication, "src", "user") + ": " + message;
-        }
-        return time + " [" + Subscriber.field(publication, "channel") + "] "
-                + Subscriber.field(publication, "user", "src") + ": " + message;
     }
 }

@@ -10,6 +10,9 @@ public final class Fields {
     public static final int MAX_NAME_LENGTH = 64;
     /** Text of a post or private message, in characters. */
     public static final int MAX_MESSAGE_LENGTH = 4096;
+    /** Entries a history or inbox reply carries by default, and at most. */
+    public static final int DEFAULT_HISTORY_LIMIT = 50;
+    public static final int MAX_HISTORY_LIMIT = 500;
     /** Upper bound of one frame on the wire; ZeroMQ drops peers that send more. */
     public static final long MAX_FRAME_BYTES = 256 * 1024;
 
@@ -72,6 +75,15 @@ public final class Fields {
             return Optional.of(d.longValue());
         }
         throw new ProtocolException("field '" + field + "' must be an integer, got " + typeName(value));
+    }
+
+    /** The optional {@code limit} of a history read: 1 to {@link #MAX_HISTORY_LIMIT}, by default 50. */
+    public static int historyLimit(Map<String, Object> data) throws ProtocolException {
+        long limit = optionalInteger(data, "limit").orElse((long) DEFAULT_HISTORY_LIMIT);
+        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
+            throw new ProtocolException("field 'limit' must be between 1 and " + MAX_HISTORY_LIMIT + ", got " + limit);
+        }
+        return (int) limit;
     }
 
     @SuppressWarnings("unchecked")

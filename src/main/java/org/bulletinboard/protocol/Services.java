@@ -1,7 +1,5 @@
 package org.bulletinboard.protocol;
 
-import java.util.Set;
-
 /** Service names on the wire (../shared/PROTOCOL.md) and the reply vocabulary that goes with them. */
 public final class Services {
     // Client -> broker -> server
@@ -11,6 +9,10 @@ public final class Services {
     public static final String CHANNELS = "channels";
     public static final String PUBLISH = "publish";
     public static final String MESSAGE = "message";
+
+    // Ours, beside the course's: reading back what was stored
+    public static final String HISTORY = "history";
+    public static final String INBOX = "inbox";
 
     // Server -> reference server
     public static final String RANK = "rank";
@@ -25,8 +27,6 @@ public final class Services {
 
     /** Topic of coordinator announcements. */
     public static final String SERVERS_TOPIC = "servers";
-
-    public static final Set<String> CLIENT_SERVICES = Set.of(LOGIN, USERS, CHANNEL, CHANNELS, PUBLISH, MESSAGE);
 
     // Status words: login and channel answer in Portuguese, publish and message in English, as the course does.
     public static final String SUCCESS = "sucesso";

@@ -18,6 +18,7 @@ import org.bulletinboard.protocol.Replies;
 import org.bulletinboard.protocol.RequestHandling;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.protocol.Timestamps;
 import org.bulletinboard.server.replication.Replicator;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.Event;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The six client services. A write is made durable here, pushed to every live peer and, within a bounded wait
+ * The six client services, and {@code history} and {@code inbox} to read back what was stored. A write is made durable here, pushed to every live peer and, within a bounded wait
  * for their acknowledgements, answered; so a client that reads from another server next sees its own write.
  */
 final class ClientServices implements RequestHandling.Handler {
@@ -74,6 +75,18 @@ final class ClientServices implements RequestHandling.Handler {
                 reply.put("users", channels); // the course text's typo, which some clients read
                 return reply;
             }
+            case Services.HISTORY: {
+                String channel = Fields.name(data, "channel");
+                int limit = Fields.historyLimit(data);
+                if (!store.hasChannel(channel)) {
+                    throw new ProtocolException("channel '" + channel + "' does not exist");
+                }
+                return readBack("channel", channel, store.channelHistory(channel, limit));
+            }
+            case Services.INBOX: {
+                String user = Fields.name(data, "user");
+                return readBack("user", user, store.inbox(user, Fields.historyLimit(data)));
+            }
             case Services.PUBLISH:
                 return publish(data);
             case Services.MESSAGE:
@@ -101,6 +114,19 @@ final class ClientServices implements RequestHandling.Handler {
             throw new ProtocolException("user '" + dst + "' does not exist");
         }
         return commitAndPublish(Event.privateMessage(src, dst, message));
+    }
+
+    /** A history or inbox reply: the entries oldest first, each with the time and Lamport clock it was written at. */
+    private static Map<String, Object> readBack(String key, String name, List<Event> events) {
+        Map<String, Object> reply = Replies.status(Services.OK);
+        reply.put(key, name);
+        reply.put("messages", events.stream().map(event -> {
+            Map<String, Object> entry = Publication.fields(event);
+            entry.put("timestamp", Timestamps.toWire(event.timestamp()));
+            entry.put("clock", event.lamport());
+            return entry;
+        }).toList());
+        return reply;
     }
 
     private Map<String, Object> commitAndPublish(Event draft) {

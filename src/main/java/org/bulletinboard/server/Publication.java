@@ -12,22 +12,28 @@ record Publication(String topic, Envelope payload) {
 
     /** What subscribers see of a committed post (on the channel's topic) or private message (on the recipient's). */
     static Publication of(Event event, Stamper stamper) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        switch (event.type()) {
-            case Event.POST -> {
-                fields.put("user", event.user());
-                fields.put("channel", event.channel());
-                fields.put("message", event.message());
-                return new Publication(event.channel(), stamper.envelope(Services.PUBLISH, fields));
-            }
-            case Event.MESSAGE -> {
-                fields.put("src", event.src());
-                fields.put("dst", event.dst());
-                fields.put("user", event.src());
-                fields.put("message", event.message());
-                return new Publication(event.dst(), stamper.envelope(Services.MESSAGE, fields));
-            }
+        return switch (event.type()) {
+            case Event.POST -> new Publication(event.channel(), stamper.envelope(Services.PUBLISH, fields(event)));
+            case Event.MESSAGE -> new Publication(event.dst(), stamper.envelope(Services.MESSAGE, fields(event)));
             default -> throw new IllegalArgumentException(event.type() + " events are not published");
+        };
+    }
+
+    /**
+     * A post ({@code user, channel, message}) or private message ({@code src, dst, user, message}) with the names
+     * a publication uses, so history entries and live publications read alike.
+     */
+    static Map<String, Object> fields(Event event) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (Event.MESSAGE.equals(event.type())) {
+            fields.put("src", event.src());
+            fields.put("dst", event.dst());
+            fields.put("user", event.src());
+        } else {
+            fields.put("user", event.user());
+            fields.put("channel", event.channel());
         }
+        fields.put("message", event.message());
+        return fields;
     }
 }

@@ -1,5 +1,6 @@
 package org.bulletinboard.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class CommandInterpreterTest {
         Stamper stamper = Stamper.systemClock();
         try (BoardClient board = new BoardClient(context, cluster.config().clientEndpoint(), stamper);
              Subscriber subscriber = new Subscriber(context, cluster.config().subscriberEndpoint(), stamper, "test",
-                     (topic, publication) -> screen.add(TerminalClient.format(topic, publication)),
+                     (topic, publication) -> screen.add(DisplayLines.publication(publication)),
                      (topic, problem) -> screen.add("unreadable: " + problem))) {
             CommandInterpreter client = new CommandInterpreter(board, subscriber, screen::add);
 
@@ -73,6 +74,16 @@ class CommandInterpreterTest {
                 client.execute("/msg ana note to self");
                 return screen.stream().anyMatch(line -> line.endsWith("[private] ana: note to self"));
             });
+            screen.clear();
+            client.execute("/history room");
+            assertTrue(screen.stream().anyMatch(line -> line.endsWith("[room] ana: are you there?")), screen.toString());
+            client.execute("/history nowhere");
+            assertTrue(screen.contains("Failed: channel 'nowhere' does not exist"), screen.toString());
+            client.execute("/history room 0");
+            assertTrue(screen.contains("Usage: /history CHANNEL [N]  (N from 1 to 500)"), screen.toString());
+            client.execute("/inbox");
+            assertTrue(screen.stream().anyMatch(line -> line.endsWith("[private] ana: note to self")), screen.toString());
+
             client.execute("/msg nobody hi");
             assertTrue(screen.contains("Failed: user 'nobody' does not exist"), screen.toString());
             client.execute("/frobnicate");
@@ -80,6 +91,33 @@ class CommandInterpreterTest {
             client.execute("/msg ana");
             assertTrue(screen.contains("Usage: /msg USER TEXT"));
             assertFalse(client.execute("/quit"));
+        }
+    }
+
+    @Test
+    void comingBackShowsWhatWasSaidMeanwhile() throws Exception {
+        Stamper stamper = Stamper.systemClock();
+        try (BoardClient board = new BoardClient(context, cluster.config().clientEndpoint(), stamper);
+             Subscriber subscriber = new Subscriber(context, cluster.config().subscriberEndpoint(), stamper, "test",
+                     (topic, publication) -> { }, (topic, problem) -> { })) {
+            assertTrue(board.login("writer").ok());
+            assertTrue(board.login("reader").ok());
+            assertTrue(board.createChannel("archive").ok());
+            for (int i = 1; i <= 12; i++) {
+                assertTrue(board.publish("writer", "archive", "post " + i).ok());
+            }
+            assertTrue(board.message("writer", "reader", "did you see the archive?").ok());
+
+            List<String> screen = new CopyOnWriteArrayList<>();
+            CommandInterpreter reader = new CommandInterpreter(board, subscriber, screen::add);
+            reader.execute("/login reader");
+            assertTrue(screen.get(1).endsWith("[private] writer: did you see the archive?"), screen.toString());
+            screen.clear();
+            reader.execute("/join archive");
+            List<String> shown = screen.stream().filter(line -> line.contains("[archive]")).toList();
+            assertEquals(10, shown.size(), "the last ten posts, " + screen);
+            assertTrue(shown.get(0).endsWith("writer: post 3") && shown.get(9).endsWith("writer: post 12"), shown.toString());
+            assertEquals("Joined archive; plain text now goes there.", screen.get(screen.size() - 1));
         }
     }
 

@@ -97,6 +97,24 @@ class ClusterIntegrationTest {
             assertEquals("bob", direct.data().get("dst"));
         }
 
+        Reply history = client.history("general", 50);
+        assertEquals("OK", history.data().get("status"));
+        List<Map<?, ?>> posts = history.maps("messages");
+        Map<?, ?> last = posts.get(posts.size() - 1);
+        assertEquals("hello world", last.get("message"));
+        assertEquals("alice", last.get("user"));
+        assertEquals("general", last.get("channel"));
+        assertInstanceOf(Double.class, last.get("timestamp"));
+        for (int i = 1; i < posts.size(); i++) {
+            assertTrue((Long) posts.get(i - 1).get("clock") < (Long) posts.get(i).get("clock"), "history in Lamport order");
+        }
+        assertEquals(1, client.history("general", 1).maps("messages").size());
+        Reply inbox = client.inbox("bob", 50);
+        assertEquals("hi bob", inbox.maps("messages").get(inbox.maps("messages").size() - 1).get("message"));
+        assertEquals("alice", inbox.maps("messages").get(0).get("src"));
+        assertEquals(List.of(), client.inbox("nobody-yet", 5).maps("messages"));
+        assertTrue(client.history("no-such-channel", 5).error().contains("does not exist"));
+
         Reply toNobody = client.message("alice", "nobody", "hello?");
         assertEquals("erro", toNobody.data().get("status"));
         assertTrue(((String) toNobody.data().get("message")).contains("does not exist"));
@@ -135,6 +153,9 @@ class ClusterIntegrationTest {
             assertError(raw.call("channel", Map.of("channel", "")), "channel", "must not be empty");
             assertError(raw.call("publish", Map.of("user", "alice", "channel", "general", "message", "y".repeat(4097))),
                     "publish", "longer than 4096");
+            assertError(raw.call("history", Map.of("channel", "general", "limit", 0L)), "history", "between 1 and 500");
+            assertError(raw.call("history", Map.of("channel", "general", "limit", "all")), "history", "must be an integer");
+            assertError(raw.call("inbox", Map.of()), "inbox", "missing field 'user'");
             Envelope missingDst = raw.call("message", Map.of("src", "alice", "message", "hi"));
             assertError(missingDst, "message", "missing field 'dst'");
             assertEquals("missing field 'dst'", missingDst.data().get("message"), "publish/message carry the text under 'message'");

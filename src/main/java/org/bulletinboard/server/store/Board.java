@@ -1,6 +1,8 @@
 package org.bulletinboard.server.store;
 
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,27 @@ final class Board {
 
     List<String> channelNames() {
         return List.copyOf(channels.keySet());
+    }
+
+    /** The last {@code limit} posts of a channel, oldest first. */
+    List<Event> posts(String channel, int limit) {
+        return last(posts.get(channel), limit);
+    }
+
+    /** The last {@code limit} private messages to a user, oldest first. */
+    List<Event> messagesTo(String user, int limit) {
+        return last(messages.get(user), limit);
+    }
+
+    private static List<Event> last(NavigableSet<Event> events, int limit) {
+        if (events == null) {
+            return List.of();
+        }
+        ArrayDeque<Event> window = new ArrayDeque<>(Math.min(limit, events.size()));
+        for (Iterator<Event> newest = events.descendingIterator(); newest.hasNext() && window.size() < limit; ) {
+            window.addFirst(newest.next());
+        }
+        return List.copyOf(window);
     }
 
     BoardView view() {

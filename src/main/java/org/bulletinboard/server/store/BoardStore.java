@@ -92,6 +92,14 @@ public final class BoardStore implements AutoCloseable {
         return board.channelNames();
     }
 
+    public synchronized List<Event> channelHistory(String channel, int limit) {
+        return board.posts(channel, limit);
+    }
+
+    public synchronized List<Event> inbox(String user, int limit) {
+        return board.messagesTo(user, limit);
+    }
+
     public synchronized BoardView view() {
         return board.view();
     }
