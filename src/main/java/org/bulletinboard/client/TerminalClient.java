@@ -25,7 +25,8 @@ public final class TerminalClient {
 
     public static void run(Config config) throws IOException {
         Stamper stamper = Stamper.systemClock();
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build();
+        // dumb(true): without a console (piped input, scripts) fall back quietly to a plain line reader
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
              ZContext context = new ZContext()) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
