@@ -2,6 +2,7 @@ package org.bulletinboard.api;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.bulletinboard.net.LazyPirateClient;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.protocol.Envelope;
@@ -18,13 +19,15 @@ public final class BoardClient implements AutoCloseable {
     private final LazyPirateClient transport;
     private final Stamper stamper;
 
-    public BoardClient(ZContext context, String brokerEndpoint, Stamper stamper, Duration timeout, int attempts) {
-        this.transport = new LazyPirateClient(context, brokerEndpoint, timeout, attempts);
+    /** @param stopping checked while a request waits; once true, the request is abandoned */
+    public BoardClient(ZContext context, String brokerEndpoint, Stamper stamper, Duration timeout, int attempts,
+                       BooleanSupplier stopping) {
+        this.transport = new LazyPirateClient(context, brokerEndpoint, timeout, attempts, stopping);
         this.stamper = stamper;
     }
 
     public BoardClient(ZContext context, String brokerEndpoint, Stamper stamper) {
-        this(context, brokerEndpoint, stamper, DEFAULT_TIMEOUT, DEFAULT_ATTEMPTS);
+        this(context, brokerEndpoint, stamper, DEFAULT_TIMEOUT, DEFAULT_ATTEMPTS, () -> false);
     }
 
     public Reply login(String user) throws RequestTimeoutException {

@@ -50,16 +50,31 @@ public final class Bot implements AutoCloseable {
     }
 
     private void run() {
-        try (BoardClient client = new BoardClient(context, config.brokerEndpoint(), Stamper.systemClock())) {
-            while (!stopped() && !count(client.login(user))) {
-                pause();
+        try (BoardClient client = new BoardClient(context, config.brokerEndpoint(), Stamper.systemClock(),
+                BoardClient.DEFAULT_TIMEOUT, BoardClient.DEFAULT_ATTEMPTS, this::stopped)) {
+            boolean loggedIn = false;
+            long round = 0;
+            while (!stopped() && (config.rounds() == 0 || round < config.rounds())) {
+                try {
+                    if (!loggedIn) {
+                        loggedIn = count(client.login(user));
+                        if (loggedIn) {
+                            log.info("bot {} logged in", user);
+                        } else {
+                            pause();
+                        }
+                        continue;
+                    }
+                    playRound(client);
+                    round++;
+                } catch (RequestTimeoutException e) {
+                    if (!stopped()) {
+                        // A cluster that is restarting or down: keep trying, as a person would.
+                        log.warn("bot {}: the cluster did not answer ({}); trying again", user, e.getMessage());
+                        pause();
+                    }
+                }
             }
-            log.info("bot {} logged in", user);
-            for (long round = 0; !stopped() && (config.rounds() == 0 || round < config.rounds()); round++) {
-                playRound(client);
-            }
-        } catch (RequestTimeoutException e) {
-            log.warn("bot {} gave up: {}", user, e.getMessage());
         }
         log.info("bot {} finished: {} requests acknowledged, {} refused", user, acknowledged.get(), failed.get());
     }

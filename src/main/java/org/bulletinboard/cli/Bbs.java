@@ -19,6 +19,13 @@ public final class Bbs implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Bbs()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        CommandLine commandLine = new CommandLine(new Bbs())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    // A role that cannot start (a port in use, an unreadable data directory) says why in one line.
+                    line.getErr().println("bbs " + line.getCommandName() + ": " + e.getMessage());
+                    return 1;
+                });
+        System.exit(commandLine.execute(args));
     }
 }

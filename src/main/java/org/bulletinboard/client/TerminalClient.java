@@ -34,7 +34,7 @@ public final class TerminalClient {
                     .completer(new StringsCompleter(CommandInterpreter.COMMANDS))
                     .build();
             try (BoardClient board = new BoardClient(context, config.brokerEndpoint(), stamper,
-                         config.timeout(), config.attempts());
+                         config.timeout(), config.attempts(), () -> false);
                  Subscriber subscriber = new Subscriber(context, config.proxyEndpoint(), stamper, "terminal",
                          (topic, publication) -> reader.printAbove(DisplayLines.publication(publication)),
                          (topic, problem) -> reader.printAbove("(unreadable publication on " + topic + ": " + problem + ")"))) {

@@ -1,6 +1,7 @@
 package org.bulletinboard.net;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -8,16 +9,19 @@ import org.zeromq.ZMQ;
 /**
  * A REQ client that never freezes on a dead peer (the ZeroMQ guide's Lazy Pirate): each try waits a bounded
  * time for the reply; on a timeout the REQ socket, stuck in its send/receive lock-step, is closed and a fresh
- * one sends the request again. Use it from one thread only.
+ * one sends the request again. The wait is sliced so that a stopping role is not held up by a request in flight.
+ * Use it from one thread only.
  */
 public final class LazyPirateClient implements AutoCloseable {
     private final ZContext context;
     private final String endpoint;
     private final int timeoutMillis;
     private final int attempts;
+    private final BooleanSupplier stopping;
     private ZMQ.Socket socket;
 
-    public LazyPirateClient(ZContext context, String endpoint, Duration timeout, int attempts) {
+    /** @param stopping checked while waiting; once true, the request is abandoned */
+    public LazyPirateClient(ZContext context, String endpoint, Duration timeout, int attempts, BooleanSupplier stopping) {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1");
         }
@@ -25,30 +29,43 @@ public final class LazyPirateClient implements AutoCloseable {
         this.endpoint = endpoint;
         this.timeoutMillis = Math.toIntExact(timeout.toMillis());
         this.attempts = attempts;
+        this.stopping = stopping;
     }
 
     /** Sends one request and returns its reply's last frame. */
     public byte[] request(byte[] payload) throws RequestTimeoutException {
-        for (int attempt = 1; attempt <= attempts; attempt++) {
+        for (int attempt = 1; attempt <= attempts && !stopping.getAsBoolean(); attempt++) {
             ZMQ.Socket req = socket();
             if (!req.send(payload, 0)) {
                 reset();
                 continue;
             }
-            byte[] reply = req.recv(0);
+            byte[] reply = awaitReply(req);
+            if (reply != null) {
+                return reply;
+            }
+            reset();
+        }
+        if (stopping.getAsBoolean()) {
+            throw new RequestTimeoutException("request to " + endpoint + " abandoned: stopping");
+        }
+        throw new RequestTimeoutException("no reply from " + endpoint + " after " + attempts
+                + " attempts of " + timeoutMillis + " ms");
+    }
+
+    /** The reply's last frame, or null if none came within the timeout or we are stopping. */
+    private byte[] awaitReply(ZMQ.Socket req) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!stopping.getAsBoolean() && System.nanoTime() < deadline) {
+            byte[] reply = req.recv(0); // returns null after the socket's receive timeout, one poll slice
             if (reply != null) {
                 while (req.hasReceiveMore()) {
                     reply = req.recv(0);
                 }
                 return reply;
             }
-            reset();
-            if (Thread.currentThread().isInterrupted()) {
-                break;
-            }
         }
-        throw new RequestTimeoutException("no reply from " + endpoint + " after " + attempts
-                + " attempts of " + timeoutMillis + " ms");
+        return null;
     }
 
     public String endpoint() {
@@ -58,7 +75,7 @@ public final class LazyPirateClient implements AutoCloseable {
     private ZMQ.Socket socket() {
         if (socket == null) {
             socket = Sockets.create(context, SocketType.REQ);
-            socket.setReceiveTimeOut(timeoutMillis);
+            socket.setReceiveTimeOut(Math.min(timeoutMillis, Sockets.POLL_MILLIS));
             socket.setSendTimeOut(timeoutMillis);
             socket.connect(endpoint);
         }

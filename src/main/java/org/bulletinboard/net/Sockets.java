@@ -4,6 +4,7 @@ import org.bulletinboard.protocol.Fields;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 
 /** Creates sockets with the settings every role wants: no linger at close and a bound on frame size. */
 public final class Sockets {
@@ -30,8 +31,11 @@ public final class Sockets {
     public static void bind(ZMQ.Socket socket, String endpoint) {
         try {
             socket.bind(endpoint);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot bind " + endpoint + ": " + e.getMessage(), e);
+        } catch (ZMQException e) {
+            String reason = e.getErrorCode() == ZMQ.Error.EADDRINUSE.getCode()
+                    ? "address already in use (is another bbs running?)"
+                    : ZMQ.Error.findByCode(e.getErrorCode()).getMessage();
+            throw new IllegalStateException("cannot bind " + endpoint + ": " + reason, e);
         }
     }
 }

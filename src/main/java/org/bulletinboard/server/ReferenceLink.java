@@ -46,7 +46,8 @@ final class ReferenceLink implements AutoCloseable {
         this.stamper = stamper;
         this.loop = RoleThreads.start("server", name, "reference", () -> {
             Duration timeout = heartbeatInterval.compareTo(Duration.ofSeconds(2)) < 0 ? heartbeatInterval : Duration.ofSeconds(2);
-            try (LazyPirateClient reference = new LazyPirateClient(context, referenceEndpoint, timeout, 1)) {
+            try (LazyPirateClient reference = new LazyPirateClient(context, referenceEndpoint, timeout, 1,
+                    () -> stop.getCount() == 0)) {
                 run(reference, heartbeatInterval, listener);
             }
         });
