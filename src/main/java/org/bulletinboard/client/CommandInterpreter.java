@@ -1,6 +1,7 @@
 package org.bulletinboard.client;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
@@ -27,8 +28,8 @@ final class CommandInterpreter {
             "  TEXT                   publish TEXT to the current channel",
             "  /help                  this list",
             "  /quit                  leave");
-    static final List<String> COMMANDS = List.of("/login", "/users", "/channel", "/channels", "/join", "/leave", "/history", "/inbox",
-            "/pub", "/msg", "/help", "/quit");
+    static final List<String> COMMANDS = List.of("/login", "/users", "/channel", "/channels", "/join", "/leave",
+            "/history", "/inbox", "/pub", "/msg", "/help", "/quit");
 
     /** Posts shown on joining a channel, and private messages shown on logging in. */
     private static final int RECENT_ON_ARRIVAL = 10;
@@ -75,7 +76,8 @@ final class CommandInterpreter {
                     report(board.createChannel(channel), "Channel " + channel + " created.");
                 }
                 case "/join", "/sub" -> join(argument(words, 1, "/join CHANNEL"));
-                case "/history" -> history(argument(words, 1, "/history CHANNEL [N]"), count(words, 2, "/history CHANNEL [N]"));
+                case "/history" -> history(argument(words, 1, "/history CHANNEL [N]"),
+                        count(words, 2, "/history CHANNEL [N]"));
                 case "/inbox" -> {
                     if (requireLogin()) {
                         inbox(count(words, 1, "/inbox [N]"), "No private messages yet.");
@@ -123,34 +125,31 @@ final class CommandInterpreter {
             out.accept("Cannot join: " + recent.error());
             return;
         }
-        recent.maps("messages").forEach(entry -> out.accept(DisplayLines.entry(false, entry)));
+        show(recent, false, null);
         currentChannel = channel;
         subscriber.subscribe(channel);
         out.accept("Joined " + channel + "; plain text now goes there.");
     }
 
     private void history(String channel, int count) throws RequestTimeoutException {
-        Reply reply = board.history(channel, count);
-        if (!reply.ok()) {
-            out.accept("Failed: " + reply.error());
-        } else if (reply.maps("messages").isEmpty()) {
-            out.accept("Nothing posted in " + channel + " yet.");
-        } else {
-            reply.maps("messages").forEach(entry -> out.accept(DisplayLines.entry(false, entry)));
-        }
+        show(board.history(channel, count), false, "Nothing posted in " + channel + " yet.");
     }
 
-    /** Shows the latest private messages; {@code whenNone} (if given) is said when there are none. */
     private void inbox(int count, String whenNone) throws RequestTimeoutException {
-        Reply reply = board.inbox(user, count);
+        show(board.inbox(user, count), true, whenNone);
+    }
+
+    /** Prints the entries of a history or inbox reply; {@code whenNone} (if given) is said when there are none. */
+    private void show(Reply reply, boolean privateMessages, String whenNone) {
+        List<Map<?, ?>> entries = reply.maps("messages");
         if (!reply.ok()) {
             out.accept("Failed: " + reply.error());
-        } else if (reply.maps("messages").isEmpty()) {
+        } else if (entries.isEmpty()) {
             if (whenNone != null) {
                 out.accept(whenNone);
             }
         } else {
-            reply.maps("messages").forEach(entry -> out.accept(DisplayLines.entry(true, entry)));
+            entries.forEach(entry -> out.accept(DisplayLines.entry(privateMessages, entry)));
         }
     }
 

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The six client services, and {@code history} and {@code inbox} to read back what was stored. A write is made durable here, pushed to every live peer and, within a bounded wait
- * for their acknowledgements, answered; so a client that reads from another server next sees its own write.
+ * The six client services, and {@code history} and {@code inbox} to read back what was stored. A write is made
+ * durable here, pushed to every live peer and, within a bounded wait for their acknowledgements, answered; so a
+ * client that reads from another server next sees its own write.
  */
 final class ClientServices implements RequestHandling.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClientServices.class);
@@ -78,9 +79,7 @@ final class ClientServices implements RequestHandling.Handler {
             case Services.HISTORY: {
                 String channel = Fields.name(data, "channel");
                 int limit = Fields.historyLimit(data);
-                if (!store.hasChannel(channel)) {
-                    throw new ProtocolException("channel '" + channel + "' does not exist");
-                }
+                requireChannel(channel);
                 return readBack("channel", channel, store.channelHistory(channel, limit));
             }
             case Services.INBOX: {
@@ -100,9 +99,7 @@ final class ClientServices implements RequestHandling.Handler {
         String user = Fields.name(data, "user");
         String channel = Fields.name(data, "channel");
         String message = Fields.text(data, "message");
-        if (!store.hasChannel(channel)) {
-            throw new ProtocolException("channel '" + channel + "' does not exist");
-        }
+        requireChannel(channel);
         return commitAndPublish(Event.post(user, channel, message));
     }
 
@@ -114,6 +111,12 @@ final class ClientServices implements RequestHandling.Handler {
             throw new ProtocolException("user '" + dst + "' does not exist");
         }
         return commitAndPublish(Event.privateMessage(src, dst, message));
+    }
+
+    private void requireChannel(String channel) throws ProtocolException {
+        if (!store.hasChannel(channel)) {
+            throw new ProtocolException("channel '" + channel + "' does not exist");
+        }
     }
 
     /** A history or inbox reply: the entries oldest first, each with the time and Lamport clock it was written at. */

@@ -18,8 +18,8 @@ public final class ReplicationMessages {
     /** Events per frame when a backlog is resent. */
     static final int MAX_BATCH = 64;
     /**
-     * Frame limit on server-to-server sockets: a full batch of the longest events (4096 characters of up to
-     * 4 UTF-8 bytes each) is about 1.1 MiB, above the client-facing limit.
+     * Frame limit on server-to-server sockets: a full batch of the longest events (4096 characters, each at most
+     * 3 UTF-8 bytes) is about 0.8 MiB, above the client-facing limit.
      */
     public static final long MAX_PEER_FRAME_BYTES = 4L * 1024 * 1024;
 
