@@ -1,23 +1,31 @@
 package org.bulletinboard.api;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.bulletinboard.net.LazyPirateClient;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.zeromq.ZContext;
 
-/** The client services as typed calls through the broker, with Lamport clocks and Lazy Pirate retries. */
+/**
+ * The client services as typed calls through the broker, with Lamport clocks and Lazy Pirate retries. Every
+ * write carries a fresh {@code request_id}, the same on each retry, so a retry never applies a write twice.
+ */
 public final class BoardClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2500);
     public static final int DEFAULT_ATTEMPTS = 3;
 
     private final LazyPirateClient transport;
     private final Stamper stamper;
+    private final String requestPrefix = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36) + "-";
+    private long requests;
 
     /** @param stopping checked while a request waits; once true, the request is abandoned */
     public BoardClient(ZContext context, String brokerEndpoint, Stamper stamper, Duration timeout, int attempts,
@@ -64,9 +72,14 @@ public final class BoardClient implements AutoCloseable {
         return call(Services.INBOX, Map.of("user", user, "limit", limit));
     }
 
-    /** Any service, stamped with timestamp and clock; the reply's clock is merged into ours. */
+    /** Any service, stamped with timestamp and clock (and a request id if it writes); the reply's clock is merged into ours. */
     public Reply call(String service, Map<String, Object> fields) throws RequestTimeoutException {
-        byte[] reply = transport.request(stamper.envelope(service, fields).encode());
+        Map<String, Object> request = fields;
+        if (Services.isWrite(service) && !fields.containsKey(Fields.REQUEST_ID)) {
+            request = new LinkedHashMap<>(fields);
+            request.put(Fields.REQUEST_ID, requestPrefix + ++requests);
+        }
+        byte[] reply = transport.request(stamper.envelope(service, request).encode());
         try {
             Envelope envelope = Envelope.decode(reply);
             stamper.observe(envelope);

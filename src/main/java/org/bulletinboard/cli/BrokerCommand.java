@@ -1,12 +1,13 @@
 package org.bulletinboard.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bulletinboard.broker.Broker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run the request broker: ROUTER for clients, DEALER for servers.")
+        description = "Run the request broker: clients on one side, servers' workers on the other, load-balanced.")
 final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "${env:BBS_BROKER_CLIENTS_BIND:-tcp://*:5555}",
             description = "Endpoint clients connect to (default: ${DEFAULT-VALUE}).")
@@ -16,8 +17,12 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Endpoint servers connect to (default: ${DEFAULT-VALUE}).")
     String servers;
 
+    @Option(names = "--heartbeat-ms", defaultValue = "${env:BBS_HEARTBEAT_MS:-1000}",
+            description = "Heartbeat interval towards workers; a worker silent for 3 of them is dropped (default: ${DEFAULT-VALUE}).")
+    long heartbeatMillis;
+
     @Override
     public Integer call() throws Exception {
-        return UntilStopped.run(Broker.start(new Broker.Config(clients, servers)));
+        return UntilStopped.run(Broker.start(new Broker.Config(clients, servers, Duration.ofMillis(heartbeatMillis))));
     }
 }

@@ -47,13 +47,22 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long a write waits for peers' acknowledgements (default: ${DEFAULT-VALUE}).")
     long ackTimeoutMillis;
 
+    @Option(names = "--catch-up-ms", defaultValue = "${env:BBS_CATCH_UP_MS:-5000}",
+            description = "How often to ask peers for missed events, besides at start and when peers come and go (default: ${DEFAULT-VALUE}).")
+    long catchUpMillis;
+
+    @Option(names = "--workers", defaultValue = "${env:BBS_WORKERS:-" + BoardServer.DEFAULT_WORKERS + "}",
+            description = "Client requests served at once (default: ${DEFAULT-VALUE}).")
+    int workers;
+
     @Override
     public Integer call() throws Exception {
         String host = InetAddress.getLocalHost().getHostName();
         String serverName = name != null ? name : host;
         String address = peerAddress != null ? peerAddress : "tcp://" + host + ":" + peerPort;
         BoardServer server = BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, reference,
-                "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis)));
+                "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis),
+                Duration.ofMillis(catchUpMillis), workers));
         return UntilStopped.run(server);
     }
 }

@@ -69,14 +69,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.servers = new BoardServer[config.servers()];
     }
 
-    /** Starts the infrastructure and servers, waits (bounded) until every server replicates to every other. */
+    /** Starts the infrastructure and servers, waits (bounded) until every server is ready and replicates to every other. */
     public static EmbeddedCluster start(Config config) throws IOException {
         EmbeddedCluster cluster = new EmbeddedCluster(config);
         try {
             int base = config.basePort();
             cluster.reference = ReferenceServer.start(
                     new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()));
-            cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1)));
+            cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1), config.heartbeatInterval()));
             cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)));
             for (int i = 0; i < config.servers(); i++) {
                 cluster.startServer(i);
@@ -126,7 +126,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         int peerPort = base + 5 + index;
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 4),
-                config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout()));
+                config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout(),
+                config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), BoardServer.DEFAULT_WORKERS));
     }
 
     public void stopServer(int index) {
@@ -136,12 +137,12 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until each running server replicates to all the other running servers. */
+    /** Waits until each running server is ready and replicates to all the other running servers. */
     public boolean awaitFullMesh(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             List<BoardServer> running = List.of(servers).stream().filter(Objects::nonNull).toList();
-            if (running.stream().allMatch(s -> s.peerCount() == running.size() - 1)) {
+            if (running.stream().allMatch(s -> s.ready() && s.peerCount() == running.size() - 1)) {
                 return true;
             }
             try {

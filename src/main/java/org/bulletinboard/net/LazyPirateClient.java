@@ -2,6 +2,7 @@ package org.bulletinboard.net;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.bulletinboard.protocol.Fields;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -18,10 +19,17 @@ public final class LazyPirateClient implements AutoCloseable {
     private final int timeoutMillis;
     private final int attempts;
     private final BooleanSupplier stopping;
+    private final long maxFrameBytes;
     private ZMQ.Socket socket;
 
     /** @param stopping checked while waiting; once true, the request is abandoned */
     public LazyPirateClient(ZContext context, String endpoint, Duration timeout, int attempts, BooleanSupplier stopping) {
+        this(context, endpoint, timeout, attempts, stopping, Fields.MAX_FRAME_BYTES);
+    }
+
+    /** @param maxFrameBytes the largest reply accepted (larger ones drop the connection) */
+    public LazyPirateClient(ZContext context, String endpoint, Duration timeout, int attempts, BooleanSupplier stopping,
+                            long maxFrameBytes) {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1");
         }
@@ -30,6 +38,7 @@ public final class LazyPirateClient implements AutoCloseable {
         this.timeoutMillis = Math.toIntExact(timeout.toMillis());
         this.attempts = attempts;
         this.stopping = stopping;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     /** Sends one request and returns its reply's last frame. */
@@ -74,7 +83,7 @@ public final class LazyPirateClient implements AutoCloseable {
 
     private ZMQ.Socket socket() {
         if (socket == null) {
-            socket = Sockets.create(context, SocketType.REQ);
+            socket = Sockets.create(context, SocketType.REQ, maxFrameBytes);
             socket.setReceiveTimeOut(Math.min(timeoutMillis, Sockets.POLL_MILLIS));
             socket.setSendTimeOut(timeoutMillis);
             socket.connect(endpoint);

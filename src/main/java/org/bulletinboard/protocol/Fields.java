@@ -16,7 +16,18 @@ public final class Fields {
     /** Upper bound of one frame on the wire; ZeroMQ drops peers that send more. */
     public static final long MAX_FRAME_BYTES = 256 * 1024;
 
+    /**
+     * Optional field of a write request: an id the client keeps across retries of the same request, so that a
+     * retry is answered without being applied twice. Our additions to the course protocol; others may omit it.
+     */
+    public static final String REQUEST_ID = "request_id";
+
     private Fields() {}
+
+    /** An optional name-like field (see {@link #name}): absent or nil gives empty. */
+    public static Optional<String> optionalName(Map<String, Object> data, String field) throws ProtocolException {
+        return data.get(field) == null ? Optional.empty() : Optional.of(name(data, field));
+    }
 
     public static String name(Map<String, Object> data, String field) throws ProtocolException {
         String value = string(data, field);

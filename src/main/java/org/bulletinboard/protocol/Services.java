@@ -21,6 +21,7 @@ public final class Services {
 
     // Server <-> server; replication is ours to design
     public static final String REPLICATE = "replicate";
+    public static final String CATCH_UP = "catchup";
 
     /** Answer to a frame whose service could not be read. */
     public static final String ERROR = "error";
@@ -34,4 +35,9 @@ public final class Services {
     public static final String ERRO = "erro";
 
     private Services() {}
+
+    /** Whether a client service changes state (and so may carry a request id). */
+    public static boolean isWrite(String service) {
+        return LOGIN.equals(service) || CHANNEL.equals(service) || PUBLISH.equals(service) || MESSAGE.equals(service);
+    }
 }

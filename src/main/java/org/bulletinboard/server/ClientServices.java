@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The six client services, and {@code history} and {@code inbox} to read back what was stored. A write is made
  * durable here, pushed to every live peer and, within a bounded wait for their acknowledgements, answered; so a
- * client that reads from another server next sees its own write.
+ * client that reads from another server next sees its own write. A write carrying a {@code request_id} that
+ * some server already applied is answered with the original result and not applied again.
  */
 final class ClientServices implements RequestHandling.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClientServices.class);
@@ -51,12 +52,17 @@ final class ClientServices implements RequestHandling.Handler {
     @Override
     public Map<String, Object> handle(Envelope request) throws ProtocolException {
         Map<String, Object> data = request.data();
+        String requestId = Fields.optionalName(data, Fields.REQUEST_ID).orElse(null);
+        if (requestId != null && Services.isWrite(request.service()) && store.hasRequest(requestId)) {
+            log.info("request {} was already applied; answering the retry without applying it again", requestId);
+            return writeResult(request.service());
+        }
         switch (request.service()) {
             case Services.LOGIN: {
                 String user = Fields.name(data, "user");
-                commit(Event.login(user));
+                commit(Event.login(user).withRequest(requestId));
                 log.info("user {} logged in", user);
-                return Replies.status(Services.SUCCESS);
+                return writeResult(Services.LOGIN);
             }
             case Services.USERS:
                 return Map.of("users", store.userNames());
@@ -65,9 +71,9 @@ final class ClientServices implements RequestHandling.Handler {
                 if (store.hasChannel(channel)) {
                     throw new ProtocolException("channel '" + channel + "' already exists");
                 }
-                commit(Event.channelCreated(channel));
+                commit(Event.channelCreated(channel).withRequest(requestId));
                 log.info("channel {} created", channel);
-                return Replies.status(Services.SUCCESS);
+                return writeResult(Services.CHANNEL);
             }
             case Services.CHANNELS: {
                 List<String> channels = store.channelNames();
@@ -87,30 +93,36 @@ final class ClientServices implements RequestHandling.Handler {
                 return readBack("user", user, store.inbox(user, Fields.historyLimit(data)));
             }
             case Services.PUBLISH:
-                return publish(data);
+                return publish(data, requestId);
             case Services.MESSAGE:
-                return privateMessage(data);
+                return privateMessage(data, requestId);
             default:
                 throw new ProtocolException("unknown service '" + request.service() + "'");
         }
     }
 
-    private Map<String, Object> publish(Map<String, Object> data) throws ProtocolException {
+    /** The reply a write gets when it succeeds, in the status words the course uses for that service. */
+    private static Map<String, Object> writeResult(String service) {
+        return Replies.status(Services.LOGIN.equals(service) || Services.CHANNEL.equals(service)
+                ? Services.SUCCESS : Services.OK);
+    }
+
+    private Map<String, Object> publish(Map<String, Object> data, String requestId) throws ProtocolException {
         String user = Fields.name(data, "user");
         String channel = Fields.name(data, "channel");
         String message = Fields.text(data, "message");
         requireChannel(channel);
-        return commitAndPublish(Event.post(user, channel, message));
+        return commitAndPublish(Event.post(user, channel, message).withRequest(requestId));
     }
 
-    private Map<String, Object> privateMessage(Map<String, Object> data) throws ProtocolException {
+    private Map<String, Object> privateMessage(Map<String, Object> data, String requestId) throws ProtocolException {
         String src = Fields.name(data, "src");
         String dst = Fields.name(data, "dst");
         String message = Fields.text(data, "message");
         if (!store.hasUser(dst)) {
             throw new ProtocolException("user '" + dst + "' does not exist");
         }
-        return commitAndPublish(Event.privateMessage(src, dst, message));
+        return commitAndPublish(Event.privateMessage(src, dst, message).withRequest(requestId));
     }
 
     private void requireChannel(String channel) throws ProtocolException {
@@ -133,15 +145,25 @@ final class ClientServices implements RequestHandling.Handler {
     }
 
     private Map<String, Object> commitAndPublish(Event draft) {
-        publications.accept(Publication.of(commit(draft), stamper));
+        Event event = commit(draft);
+        if (event != null) {
+            publications.accept(Publication.of(event, stamper));
+        }
         return Replies.status(Services.OK);
     }
 
-    /** Durable here, then replicated; a peer that does not acknowledge in time gets the event resent later. */
+    /**
+     * Durable here, then replicated; a peer that does not acknowledge in time gets the event resent, or fetches
+     * it when it catches up. Returns null for a request another worker applied meanwhile.
+     */
     private Event commit(Event draft) {
         Event event;
         try {
-            event = store.appendLocal(draft);
+            BoardStore.Commit commit = store.appendLocal(draft);
+            if (commit.duplicate()) {
+                return null;
+            }
+            event = commit.event();
         } catch (IOException e) {
             throw new UncheckedIOException("could not persist " + draft.type() + " event", e);
         }

@@ -3,8 +3,7 @@ package org.bulletinboard.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.BoardView;
 import org.bulletinboard.support.Await;
+import org.bulletinboard.support.FileTree;
 import org.bulletinboard.support.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,31 +57,61 @@ class ServerRestartTest {
         EmbeddedCluster.Config base = TestCluster.config(dataRoot, 3);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(base.bindHost(), base.connectHost(), base.basePort(),
                 dataRoot, 3, 0, base.heartbeatInterval(), Duration.ofSeconds(30), Duration.ofMillis(200), base.botInterval());
-        try (EmbeddedCluster cluster = EmbeddedCluster.start(config);
-             ZContext context = new ZContext();
-             BoardClient client = new BoardClient(context, config.clientEndpoint(), Stamper.systemClock())) {
-            assertTrue(client.login("alice").ok());
-            assertTrue(client.createChannel("news").ok());
-            Await.until(Duration.ofSeconds(10), "server-3 to hold the channel", () -> cluster.server(2).view().channels().containsKey("news"));
-
-            cluster.stopServer(2);
-            for (int i = 0; i < 4; i++) {
-                assertTrue(client.publish("alice", "news", "while server-3 is down " + i).ok());
-            }
-            cluster.startServer(2);
-
-            Await.until(Duration.ofSeconds(15), "server-3 to receive the posts made while it was down",
-                    () -> cluster.server(2).view().postCount() == 4);
-            Await.equal(Duration.ofSeconds(10), "all three data directories to agree",
-                    () -> read(cluster, 0), () -> read(cluster, 2));
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
+            writeWhileDownThenRestart(cluster, false);
         }
     }
 
-    private static BoardView read(EmbeddedCluster cluster, int server) {
-        try {
-            return BoardStore.read(cluster.dataDir(server));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    @Test
+    void aServerDroppedFromTheLiveListCatchesUpWhenItReturns(@TempDir Path dataRoot) throws Exception {
+        try (EmbeddedCluster cluster = TestCluster.start(dataRoot, 3)) {
+            writeWhileDownThenRestart(cluster, false);
+        }
+    }
+
+    @Test
+    void aWipedServerGetsEverythingBackFromItsPeers(@TempDir Path dataRoot) throws Exception {
+        try (EmbeddedCluster cluster = TestCluster.start(dataRoot, 3)) {
+            writeWhileDownThenRestart(cluster, true);
+        }
+    }
+
+    /** Stops server-3, writes through the others (after they dropped it, unless the list keeps it), restarts it. */
+    private static void writeWhileDownThenRestart(EmbeddedCluster cluster, boolean wipe) throws Exception {
+        try (ZContext context = new ZContext();
+             BoardClient client = new BoardClient(context, cluster.config().clientEndpoint(), Stamper.systemClock())) {
+            assertTrue(client.login("alice").ok());
+            assertTrue(client.createChannel("news").ok());
+            Await.until(Duration.ofSeconds(10), "server-3 to hold the channel",
+                    () -> cluster.server(2).view().channels().containsKey("news"));
+
+            cluster.stopServer(2);
+            if (cluster.config().heartbeatTimeout().compareTo(Duration.ofSeconds(5)) < 0) {
+                Await.until(Duration.ofSeconds(10), "the survivors to drop server-3 from their live list",
+                        () -> cluster.server(0).peerCount() == 1 && cluster.server(1).peerCount() == 1);
+            }
+            for (int i = 0; i < 4; i++) {
+                assertTrue(client.publish("alice", "news", "while server-3 is down " + i).ok());
+            }
+            assertTrue(client.login("bob").ok());
+            if (wipe) {
+                FileTree.delete(cluster.dataDir(2));
+            }
+            cluster.startServer(2);
+
+            Await.until(Duration.ofSeconds(15), "server-3 to hold the posts made while it was down",
+                    () -> cluster.server(2).view().postCount() == 4);
+            Await.equal(Duration.ofSeconds(10), "server-3's board to match server-1's",
+                    () -> cluster.server(0).view(), () -> cluster.server(2).view());
+            assertEquals(List.of("alice", "bob"), List.copyOf(cluster.server(2).view().users().keySet()));
+        }
+        for (int i = 0; i < 3; i++) {
+            cluster.stopServer(i); // closing compacts: each data directory now holds its derived JSON
+        }
+        String first = Files.readString(cluster.dataDir(0).resolve("snapshot.json"));
+        for (int i = 1; i < 3; i++) {
+            assertEquals(first, Files.readString(cluster.dataDir(i).resolve("snapshot.json")),
+                    cluster.serverName(i) + "'s derived JSON differs from server-1's");
         }
     }
 }

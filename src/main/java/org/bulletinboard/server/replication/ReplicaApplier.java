@@ -29,6 +29,7 @@ public final class ReplicaApplier {
     @SuppressWarnings("unchecked")
     public Map<String, Object> handle(Envelope request) throws ProtocolException {
         String from = Fields.name(request.data(), "from");
+        List<Event> events = new ArrayList<>();
         List<String> acked = new ArrayList<>();
         for (Object item : ReplicationMessages.events(request.data())) {
             if (!(item instanceof Map<?, ?> wire) || !wire.keySet().stream().allMatch(String.class::isInstance)) {
@@ -36,19 +37,21 @@ public final class ReplicaApplier {
                 continue;
             }
             try {
-                Event event = Event.fromWire((Map<String, Object>) wire);
-                store.applyReplicated(event);
-                acked.add(event.id());
+                events.add(Event.fromWire((Map<String, Object>) wire));
             } catch (ProtocolException e) {
                 log.error("peer {} sent an unreadable event, skipped: {}", from, e.getMessage());
                 if (wire.get("origin") instanceof String origin && wire.get("seq") instanceof Long seq) {
                     acked.add(origin + ":" + seq);
                 }
-            } catch (IOException e) {
-                // Not acknowledged: the peer sends it again.
-                throw new UncheckedIOException("could not persist a replicated event", e);
             }
         }
+        try {
+            store.applyReplicated(events); // one fsync for the whole batch
+        } catch (IOException e) {
+            // Not acknowledged: the peer sends it again, or this server catches up later.
+            throw new UncheckedIOException("could not persist replicated events", e);
+        }
+        events.forEach(event -> acked.add(event.id()));
         return ReplicationMessages.ack(acked);
     }
 }

@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Map;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.server.store.CatchUpPage;
 import org.bulletinboard.server.store.Event;
+import org.bulletinboard.server.store.FoldedState;
 
 /**
- * Server-to-server replication frames. A batch: {@code {"service":"replicate","data":{"from":NAME,
- * "events":[EVENT...]}}}; its acknowledgement: {@code {"service":"replicate","data":{"status":"OK",
- * "acked":["origin:seq"...]}}}. Both carry timestamp and clock like every frame.
+ * Server-to-server replication frames; all carry timestamp and clock like every frame.
+ * <ul>
+ *   <li>Push: {@code {"service":"replicate","data":{"from":NAME,"events":[EVENT...]}}}, acknowledged by
+ *       {@code {"service":"replicate","data":{"status":"OK","acked":["origin:seq"...]}}}.
+ *   <li>Pull: {@code {"service":"catchup","data":{"from":NAME,"after":{ORIGIN:SEQ...},"folded":BOOL}}}, answered by
+ *       {@code {"service":"catchup","data":{"status":"OK","events":[EVENT...],"more":BOOL,"folded":STATE?}}}.
+ * </ul>
  */
 public final class ReplicationMessages {
     /** Events per frame when a backlog is resent. */
@@ -34,6 +40,42 @@ public final class ReplicationMessages {
 
     public static List<Object> events(Map<String, Object> data) throws ProtocolException {
         return new ArrayList<>(Fields.list(data, "events"));
+    }
+
+    static Map<String, Object> catchUpRequest(String from, Map<String, Long> after, boolean withFolded) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", from);
+        data.put("after", after);
+        data.put("folded", withFolded);
+        return data;
+    }
+
+    static Map<String, Object> catchUpReply(CatchUpPage page) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", "OK");
+        data.put("events", page.events().stream().map(Event::toWire).toList());
+        data.put("more", page.more());
+        if (page.folded() != null) {
+            data.put("folded", page.folded().toWire());
+        }
+        return data;
+    }
+
+    /** Reads a catch-up answer; an event that cannot be read fails the whole page, which is asked for again. */
+    @SuppressWarnings("unchecked")
+    static CatchUpPage catchUpPage(Map<String, Object> data) throws ProtocolException {
+        List<Event> events = new ArrayList<>();
+        for (Object item : Fields.list(data, "events")) {
+            if (!(item instanceof Map<?, ?> wire) || !wire.keySet().stream().allMatch(String.class::isInstance)) {
+                throw new ProtocolException("a catch-up entry is not an event map");
+            }
+            events.add(Event.fromWire((Map<String, Object>) wire));
+        }
+        if (!(data.get("more") instanceof Boolean more)) {
+            throw new ProtocolException("field 'more' must be a boolean");
+        }
+        FoldedState folded = data.get("folded") == null ? null : FoldedState.fromWire(Fields.map(data, "folded"));
+        return new CatchUpPage(events, more, folded);
     }
 
     public static Map<String, Object> ack(List<String> ids) {

@@ -4,19 +4,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a server holds, derived from its events: users with their logins, channels, each channel's
- * posts and each user's private messages in history order. Two servers with the same events have equal views.
+ * Everything a server holds, derived from its events: users with their first and last login, channels, each
+ * channel's posts and each user's private messages in history order. Two servers with the same events have
+ * equal views.
  */
 public record BoardView(Map<String, UserRecord> users,
                         Map<String, ChannelRecord> channels,
                         Map<String, List<Event>> posts,
                         Map<String, List<Event>> messages) {
 
-    /** A user and the times of their logins (epoch milliseconds). */
-    public record UserRecord(long firstLogin, long lastLogin, long logins) {}
+    /** A user and the times of their first and last login (epoch milliseconds). */
+    public record UserRecord(long firstLogin, long lastLogin) {
+        UserRecord merge(UserRecord other) {
+            return new UserRecord(Math.min(firstLogin, other.firstLogin), Math.max(lastLogin, other.lastLogin));
+        }
+    }
 
     /** A channel and when it was first created (epoch milliseconds). */
-    public record ChannelRecord(long created) {}
+    public record ChannelRecord(long created) {
+        ChannelRecord merge(ChannelRecord other) {
+            return new ChannelRecord(Math.min(created, other.created));
+        }
+    }
 
     public int postCount() {
         return posts.values().stream().mapToInt(List::size).sum();

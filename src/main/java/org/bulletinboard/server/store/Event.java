@@ -11,11 +11,12 @@ import org.bulletinboard.protocol.ProtocolException;
 /**
  * One immutable state change. Its id is (origin server, per-origin sequence number), unique cluster-wide;
  * {@code lamport} orders history the same way on every server. A draft (from the factories) has no origin yet:
- * the store stamps it when it is committed.
+ * the store stamps it when it is committed. {@code request} is the client's request id, if it sent one: it
+ * travels with the event so that every server recognises a retried request.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Event(String origin, long seq, long lamport, long timestamp, String type,
-                    String user, String channel, String src, String dst, String message) {
+                    String user, String channel, String src, String dst, String message, String request) {
 
     public static final String LOGIN = "login";
     public static final String CHANNEL = "channel";
@@ -29,23 +30,33 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
             .thenComparingLong(Event::seq);
 
     public static Event login(String user) {
-        return new Event(null, 0, 0, 0, LOGIN, user, null, null, null, null);
+        return new Event(null, 0, 0, 0, LOGIN, user, null, null, null, null, null);
     }
 
     public static Event channelCreated(String channel) {
-        return new Event(null, 0, 0, 0, CHANNEL, null, channel, null, null, null);
+        return new Event(null, 0, 0, 0, CHANNEL, null, channel, null, null, null, null);
     }
 
     public static Event post(String user, String channel, String message) {
-        return new Event(null, 0, 0, 0, POST, user, channel, null, null, message);
+        return new Event(null, 0, 0, 0, POST, user, channel, null, null, message, null);
     }
 
     public static Event privateMessage(String src, String dst, String message) {
-        return new Event(null, 0, 0, 0, MESSAGE, null, null, src, dst, message);
+        return new Event(null, 0, 0, 0, MESSAGE, null, null, src, dst, message, null);
+    }
+
+    /** The same draft, carrying the client's request id (null for none). */
+    public Event withRequest(String requestId) {
+        return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, message, requestId);
     }
 
     Event stamped(String origin, long seq, long lamport, long timestamp) {
-        return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, message);
+        return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, message, request);
+    }
+
+    /** Posts and messages are history: kept as events. Logins and channel creations fold into records. */
+    boolean isHistory() {
+        return POST.equals(type) || MESSAGE.equals(type);
     }
 
     public String id() {
@@ -65,6 +76,7 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         putIfPresent(wire, "src", src);
         putIfPresent(wire, "dst", dst);
         putIfPresent(wire, "message", message);
+        putIfPresent(wire, "request", request);
         return wire;
     }
 
@@ -82,7 +94,8 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
                 Fields.integer(wire, "timestamp"), type,
                 optionalName(wire, "user"), optionalName(wire, "channel"),
                 optionalName(wire, "src"), optionalName(wire, "dst"),
-                wire.containsKey("message") ? Fields.text(wire, "message") : null);
+                wire.containsKey("message") ? Fields.text(wire, "message") : null,
+                optionalName(wire, "request"));
         event.checkShape();
         return event;
     }
@@ -101,7 +114,7 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
     }
 
     private static String optionalName(Map<String, Object> wire, String field) throws ProtocolException {
-        return wire.containsKey(field) ? Fields.name(wire, field) : null;
+        return Fields.optionalName(wire, field).orElse(null);
     }
 
     private static void putIfPresent(Map<String, Object> wire, String key, String value) {

@@ -12,20 +12,26 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The append-only event log: one JSON object per line, fsynced before {@link #append} returns. A crash can
- * leave only the last line torn (no newline, or unreadable); recovery drops it, since it was never
- * acknowledged. An unreadable line before the end is real corruption and stops recovery.
+ * The append-only event log: one JSON object per line. {@link #append} writes without forcing; {@link #sync}
+ * returns once the data is on disk, and one fsync covers every append made before it, so concurrent writers
+ * share fsyncs (group commit). A crash can leave only the last line torn (no newline, or unreadable); recovery
+ * drops it, since it was never acknowledged. An unreadable line before the end is corruption and stops recovery.
  */
 final class EventLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FileChannel channel;
+    private final Object syncLock = new Object();
+    /** Bytes appended since opening, across {@link #clear}s: a position that only grows. */
+    private volatile long written;
+    private long durable; // guarded by syncLock
 
     private EventLog(FileChannel channel) {
         this.channel = channel;
@@ -104,13 +110,46 @@ final class EventLog implements AutoCloseable {
         }
     }
 
-    void append(Event event) throws IOException {
-        byte[] json = JSON.writeValueAsBytes(event);
-        ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+    /** Writes events at the end of the log; returns the position to {@link #sync} to. Callers serialise appends. */
+    long append(List<Event> events) throws IOException {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * events.size());
+        for (Event event : events) {
+            lines.write(JSON.writeValueAsBytes(event));
+            lines.write('\n');
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-        channel.force(false);
+        written += lines.size();
+        return written;
+    }
+
+    /** The position after the last append. */
+    long position() {
+        return written;
+    }
+
+    /** Returns once everything appended up to {@code position} is on disk. */
+    void sync(long position) throws IOException {
+        synchronized (syncLock) {
+            if (durable >= position) {
+                return; // another writer's fsync covered it
+            }
+            long target = written;
+            channel.force(false);
+            durable = target;
+        }
+    }
+
+    /** Empties the log once a snapshot covers everything in it. Callers serialise this with appends. */
+    void clear() throws IOException {
+        synchronized (syncLock) {
+            channel.truncate(0);
+            channel.position(0);
+            channel.force(true);
+            durable = written;
+        }
     }
 
     @Override

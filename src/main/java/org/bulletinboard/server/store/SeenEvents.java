@@ -1,6 +1,8 @@
 package org.bulletinboard.server.store;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -30,7 +32,26 @@ final class SeenEvents {
             aboveGap.computeIfAbsent(origin, o -> new TreeSet<>()).add(seq);
             return true;
         }
-        upTo = seq;
+        advance(origin, seq);
+        return true;
+    }
+
+    /** Marks everything {@code covers} covers as held. */
+    void addAll(Coverage covers) {
+        covers.vector().forEach((origin, upTo) -> {
+            if (upTo > contiguous.getOrDefault(origin, 0L)) {
+                TreeSet<Long> pending = aboveGap.get(origin);
+                if (pending != null) {
+                    pending.headSet(upTo, true).clear();
+                }
+                advance(origin, upTo);
+            }
+        });
+        covers.gaps().forEach((origin, seqs) -> seqs.forEach(seq -> add(origin, seq)));
+    }
+
+    /** Sets the contiguous mark to {@code upTo}, then absorbs the held events right above it. */
+    private void advance(String origin, long upTo) {
         TreeSet<Long> pending = aboveGap.get(origin);
         while (pending != null && !pending.isEmpty() && pending.first() == upTo + 1) {
             upTo = pending.pollFirst();
@@ -39,7 +60,6 @@ final class SeenEvents {
             aboveGap.remove(origin);
         }
         contiguous.put(origin, upTo);
-        return true;
     }
 
     /** The highest sequence number held from this origin, gap or not. */
@@ -50,5 +70,11 @@ final class SeenEvents {
 
     Map<String, Long> versionVector() {
         return Map.copyOf(contiguous);
+    }
+
+    Coverage coverage() {
+        Map<String, List<Long>> gaps = new HashMap<>();
+        aboveGap.forEach((origin, seqs) -> gaps.put(origin, new ArrayList<>(seqs)));
+        return new Coverage(contiguous, gaps);
     }
 }

@@ -73,6 +73,6 @@ class ReplicaApplierTest {
 
     /** A post that lacks fields, as a buggy peer might send; built without validation on purpose. */
     private static Event brokenPost(Map<String, Object> wire) {
-        return new Event("s2", (Long) wire.get("seq"), 1, 1, "post", (String) wire.get("user"), null, null, null, null);
+        return new Event("s2", (Long) wire.get("seq"), 1, 1, "post", (String) wire.get("user"), null, null, null, null, null);
     }
 }

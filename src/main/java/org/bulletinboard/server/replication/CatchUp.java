@@ -1,0 +1,174 @@
+package org.bulletinboard.server.replication;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bulletinboard.net.LazyPirateClient;
+import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.store.BoardStore;
+import org.bulletinboard.server.store.CatchUpPage;
+import org.bulletinboard.server.store.Event;
+import org.bulletinboard.server.store.FoldedState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * Anti-entropy: pulls from every live peer the events this server lacks, page by page, by sending its version
+ * vector. A round runs at start, whenever the live list changes (a peer joined or came back), and every
+ * {@code interval}. The first round, or a bounded wait when no peer list or answer comes, makes the server
+ * ready. One thread; its sockets live only for a round.
+ */
+public final class CatchUp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+
+    private final ZContext context;
+    private final String self;
+    private final BoardStore store;
+    private final Stamper stamper;
+    private final Duration interval;
+    private final Duration requestTimeout;
+    private List<Peer> peers; // guarded by this; null until the first list arrives
+    private boolean listChanged; // guarded by this
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    /**
+     * @param firstListWait how long to wait for the first live list before declaring ready anyway
+     * @param onReady       run once, on this thread, after the first round
+     */
+    public CatchUp(ZContext context, String self, BoardStore store, Stamper stamper, Duration interval,
+                   Duration requestTimeout, Duration firstListWait, Runnable onReady, String node) {
+        this.context = context;
+        this.self = self;
+        this.store = store;
+        this.stamper = stamper;
+        this.interval = interval;
+        this.requestTimeout = requestTimeout;
+        this.loop = RoleThreads.start("server", node, "catch-up", () -> run(firstListWait, onReady));
+    }
+
+    /** The reference server's latest live list; a change in its membership starts a round at once. */
+    public synchronized void updatePeers(List<Peer> list) {
+        if (peers == null || !names(peers).equals(names(list))) {
+            listChanged = true;
+            notifyAll();
+        }
+        peers = List.copyOf(list);
+    }
+
+    private static Set<String> names(List<Peer> list) {
+        return list.stream().map(Peer::name).collect(Collectors.toSet());
+    }
+
+    private void run(Duration firstListWait, Runnable onReady) {
+        List<Peer> first = awaitList(firstListWait.toMillis());
+        if (first == null) {
+            log.warn("no live list within {} ms; ready without catching up (peers will be asked later)",
+                    firstListWait.toMillis());
+        } else {
+            round(first);
+        }
+        if (running) {
+            onReady.run();
+        }
+        while (running) {
+            List<Peer> list = awaitList(interval.toMillis());
+            if (list != null && running) {
+                round(list);
+            }
+        }
+    }
+
+    /** Waits until the list changes or {@code millis} pass; returns the latest list (null if none yet). */
+    private synchronized List<Peer> awaitList(long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        long left;
+        while (running && !listChanged && (left = deadline - System.currentTimeMillis()) > 0) {
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+        listChanged = false;
+        return peers;
+    }
+
+    private void round(List<Peer> list) {
+        for (Peer peer : list) {
+            if (running && !peer.name().equals(self) && peer.address() != null) {
+                pullFrom(peer);
+            }
+        }
+    }
+
+    /** Asks one peer for pages of what this server lacks until it has no more. */
+    private void pullFrom(Peer peer) {
+        Map<String, Long> after = new HashMap<>(store.versionVector());
+        FoldedState folded = null;
+        int pulled = 0;
+        CatchUpPage page;
+        try (LazyPirateClient client = new LazyPirateClient(context, peer.address(), requestTimeout, 1,
+                () -> !running, ReplicationMessages.MAX_PEER_FRAME_BYTES)) {
+            boolean first = true;
+            do {
+                page = ask(client, after, first);
+                first = false;
+                if (page.folded() != null) {
+                    folded = page.folded();
+                }
+                pulled += store.applyReplicated(page.events());
+                for (Event event : page.events()) {
+                    after.merge(event.origin(), event.seq(), Math::max);
+                }
+            } while (page.more() && running);
+            if (folded != null && !page.more()) {
+                store.mergeFolded(folded); // only now: it covers events the pages above delivered
+            }
+        } catch (RequestTimeoutException e) {
+            log.warn("peer {} did not answer a catch-up request: {}", peer.name(), e.getMessage());
+            return;
+        } catch (ProtocolException e) {
+            log.warn("peer {} sent an unreadable catch-up answer: {}", peer.name(), e.getMessage());
+            return;
+        } catch (IOException e) {
+            log.error("could not persist events caught up from {}", peer.name(), e);
+            return;
+        }
+        if (pulled > 0 || folded != null) {
+            log.info("caught up from {}: {} events{}", peer.name(), pulled, folded != null ? " and its folded state" : "");
+        }
+    }
+
+    private CatchUpPage ask(LazyPirateClient client, Map<String, Long> after, boolean withFolded)
+            throws RequestTimeoutException, ProtocolException {
+        Map<String, Object> request = ReplicationMessages.catchUpRequest(self, after, withFolded);
+        Envelope reply = Envelope.decode(client.request(stamper.envelope(Services.CATCH_UP, request).encode()));
+        stamper.observe(reply);
+        if (Services.ERRO.equals(reply.data().get("status"))) {
+            throw new ProtocolException("catch-up refused: " + Replies.errorText(reply.data()));
+        }
+        return ReplicationMessages.catchUpPage(reply.data());
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            running = false;
+            notifyAll();
+        }
+        RoleThreads.join(loop);
+    }
+}

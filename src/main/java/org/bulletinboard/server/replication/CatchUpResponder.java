@@ -1,0 +1,33 @@
+package org.bulletinboard.server.replication;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.server.store.BoardStore;
+
+/** Serves a peer's {@code catchup} request: one page of the events it lacks, from this server's store. */
+public final class CatchUpResponder {
+    /** Events per page, by estimated size, well under the server-to-server frame limit. */
+    static final long PAGE_BYTES = 1024 * 1024;
+
+    private final BoardStore store;
+
+    public CatchUpResponder(BoardStore store) {
+        this.store = store;
+    }
+
+    public Map<String, Object> handle(Envelope request) throws ProtocolException {
+        Fields.name(request.data(), "from");
+        Map<String, Long> after = new HashMap<>();
+        for (Map.Entry<String, Object> entry : Fields.map(request.data(), "after").entrySet()) {
+            if (!(entry.getValue() instanceof Long seq)) {
+                throw new ProtocolException("'after' must map origins to sequence numbers");
+            }
+            after.put(entry.getKey(), seq);
+        }
+        boolean withFolded = Boolean.TRUE.equals(request.data().get("folded"));
+        return ReplicationMessages.catchUpReply(store.catchUpPage(after, withFolded, PAGE_BYTES));
+    }
+}
