@@ -35,6 +35,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Port of the socket other servers replicate to (default: ${DEFAULT-VALUE}).")
     int peerPort;
 
+    @Option(names = "--peer-bind", defaultValue = "${env:BBS_PEER_BIND}",
+            description = "Endpoint the peer socket binds (default: BBS_PEER_BIND, else tcp://*:<peer port>).")
+    String peerBind;
+
     @Option(names = "--peer-address", defaultValue = "${env:BBS_PEER_ADDRESS}",
             description = "How other servers reach this one (default: BBS_PEER_ADDRESS, else tcp://<host name>:<peer port>).")
     String peerAddress;
@@ -61,7 +65,7 @@ final class ServerCommand implements Callable<Integer> {
         String serverName = name != null ? name : host;
         String address = peerAddress != null ? peerAddress : "tcp://" + host + ":" + peerPort;
         BoardServer server = BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, reference,
-                "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis),
+                peerBind != null ? peerBind : "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis),
                 Duration.ofMillis(catchUpMillis), workers));
         return UntilStopped.run(server);
     }
