@@ -189,7 +189,7 @@ public final class Broker implements AutoCloseable {
         message.destroy();
         if (!sent) {
             workers.remove(worker);
-            log.warn("worker {} is gone; forgotten ({} left)", worker.strhex(), workers.size());
+            log.info("worker {} is gone; forgotten ({} left)", worker.strhex(), workers.size());
         }
         return sent;
     }
