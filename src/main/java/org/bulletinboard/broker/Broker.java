@@ -1,6 +1,7 @@
 package org.bulletinboard.broker;
 
 import java.time.Duration;
+import java.util.List;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.WorkerFrames;
@@ -107,7 +108,12 @@ public final class Broker implements AutoCloseable {
                 }
             }
             case WorkerFrames.REPLY -> {
-                message.send(frontend, true); // client envelope + reply
+                if (workers.isServing(worker)) {
+                    message.send(frontend, true); // client envelope + reply
+                } else {
+                    // Its request went to another worker: a second reply could be taken for the client's next one.
+                    log.info("dropped a late reply from worker {}", worker.strhex());
+                }
                 workers.idle(worker);
             }
             default -> log.warn("unknown command '{}' from worker {}; ignored", command, worker.strhex());
@@ -146,7 +152,7 @@ public final class Broker implements AutoCloseable {
             out.push(WorkerFrames.REQUEST);
             out.push(worker.duplicate());
             if (sendTo(worker, out)) {
-                request.destroy();
+                workers.busy(worker, request);
                 return true;
             }
         }
@@ -160,10 +166,12 @@ public final class Broker implements AutoCloseable {
             beat.add(WorkerFrames.HEARTBEAT);
             sendTo(worker, beat);
         }
-        int expired = workers.expire(now);
-        if (expired > 0) {
-            log.warn("{} silent workers dropped ({} left)", expired, workers.size());
+        long before = workers.expired();
+        List<ZMsg> orphaned = workers.expire(now);
+        if (workers.expired() > before) {
+            log.warn("{} silent workers dropped ({} left)", workers.expired() - before, workers.size());
         }
+        orphaned.forEach(request -> requeue(request, now));
     }
 
     /**
@@ -188,10 +196,22 @@ public final class Broker implements AutoCloseable {
         }
         message.destroy();
         if (!sent) {
-            workers.remove(worker);
+            ZMsg orphaned = workers.remove(worker);
             log.info("worker {} is gone; forgotten ({} left)", worker.strhex(), workers.size());
+            if (orphaned != null) {
+                requeue(orphaned, System.nanoTime());
+            }
         }
         return sent;
+    }
+
+    /**
+     * Puts the request a lost worker held at the front of the queue, for the next idle worker. The lost worker may
+     * have applied it already; writes carry a request id, so serving them again does not apply them twice.
+     */
+    private void requeue(ZMsg request, long now) {
+        log.info("requeueing a request its worker never answered");
+        pending.putBack(request, now);
     }
 
     @Override

@@ -1,16 +1,19 @@
 package org.bulletinboard.broker;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.zeromq.ZFrame;
+import org.zeromq.ZMsg;
 
 /**
- * The workers the broker knows: when each was last heard from, and which are idle, least recently used first.
- * A worker that stays silent past the expiry is forgotten. Owned by the broker's thread.
+ * The workers the broker knows: when each was last heard from, which are idle (least recently used first), and
+ * the request each busy one is working on. A worker that stays silent past the expiry is forgotten, and the request
+ * it held is handed back, so it can go to another worker. Owned by the broker's thread.
  */
 final class Workers {
     private record Worker(ZFrame identity, long lastHeardNanos) {}
@@ -18,6 +21,8 @@ final class Workers {
     private final long expiryNanos;
     private final Map<String, Worker> known = new HashMap<>();
     private final Deque<String> idle = new ArrayDeque<>();
+    private final Map<String, ZMsg> inFlight = new HashMap<>();
+    private long expired;
 
     Workers(long expiryNanos) {
         this.expiryNanos = expiryNanos;
@@ -28,11 +33,25 @@ final class Workers {
         return known.put(identity.strhex(), new Worker(identity.duplicate(), now)) == null;
     }
 
-    /** Marks a worker ready for a request, at the back of the queue. */
+    /** Marks a worker ready for a request, at the back of the queue; whatever it was working on is done. */
     void idle(ZFrame identity) {
         String key = identity.strhex();
         idle.remove(key);
         idle.addLast(key);
+        ZMsg done = inFlight.remove(key);
+        if (done != null) {
+            done.destroy();
+        }
+    }
+
+    /** Whether the broker is waiting for this worker's reply (false once its request was handed to another). */
+    boolean isServing(ZFrame identity) {
+        return inFlight.containsKey(identity.strhex());
+    }
+
+    /** Records the request a worker (just taken with {@link #takeIdle}) is working on. */
+    void busy(ZFrame identity, ZMsg request) {
+        inFlight.put(identity.strhex(), request);
     }
 
     /** The least recently used idle worker, now busy; null if none. */
@@ -45,22 +64,35 @@ final class Workers {
         return !idle.isEmpty();
     }
 
-    void remove(ZFrame identity) {
-        known.remove(identity.strhex());
-        idle.remove(identity.strhex());
+    /** Forgets a worker; returns the request it was working on, if any. */
+    ZMsg remove(ZFrame identity) {
+        String key = identity.strhex();
+        known.remove(key);
+        idle.remove(key);
+        return inFlight.remove(key);
     }
 
-    /** Forgets workers not heard from within the expiry; returns how many. */
-    int expire(long now) {
-        int expired = 0;
+    /** Forgets workers not heard from within the expiry; returns the requests they were working on. */
+    List<ZMsg> expire(long now) {
+        List<ZMsg> orphaned = new ArrayList<>();
         for (Iterator<Worker> it = known.values().iterator(); it.hasNext(); ) {
             Worker worker = it.next();
             if (now - worker.lastHeardNanos() > expiryNanos) {
-                idle.remove(worker.identity().strhex());
+                String key = worker.identity().strhex();
+                idle.remove(key);
                 it.remove();
                 expired++;
+                ZMsg request = inFlight.remove(key);
+                if (request != null) {
+                    orphaned.add(request);
+                }
             }
         }
+        return orphaned;
+    }
+
+    /** How many workers {@link #expire} has forgotten in all. */
+    long expired() {
         return expired;
     }
 

@@ -72,6 +72,32 @@ class BrokerTest {
         }
     }
 
+    @Test
+    void aRequestHeldByASilentWorkerGoesToAnotherAndTheLateReplyIsDropped() {
+        ZMQ.Socket silent = socket(SocketType.DEALER, servers);
+        silent.send(WorkerFrames.READY);
+        awaitHeartbeat(silent); // known first, so least recently used: it gets the first request
+        ZMQ.Socket alive = socket(SocketType.DEALER, servers);
+        alive.send(WorkerFrames.READY);
+        awaitHeartbeat(alive);
+
+        ZMQ.Socket client = socket(SocketType.REQ, clients);
+        client.send("one");
+        ZMsg held = awaitRequest(silent); // ...and then says nothing while the broker's expiry passes
+        Served again = awaitRequestHeartbeating(alive);
+        assertEquals("one", again.request().removeLast().getString(ZMQ.CHARSET), "the same request, handed to another worker");
+        reply(alive, again.request(), "answer to one");
+        assertEquals("answer to one", client.recvStr());
+
+        held.removeLast();
+        reply(silent, held, "late answer to one");
+        client.send("two");
+        Served next = awaitRequestHeartbeating(alive, silent);
+        assertEquals("two", next.request().removeLast().getString(ZMQ.CHARSET));
+        reply(next.worker(), next.request(), "answer to two");
+        assertEquals("answer to two", client.recvStr(), "the late reply never reaches the client");
+    }
+
     private ZMQ.Socket socket(SocketType type, String endpoint) {
         ZMQ.Socket socket = context.createSocket(type);
         socket.setLinger(0);
@@ -91,6 +117,31 @@ class BrokerTest {
             }
             assertEquals(WorkerFrames.HEARTBEAT, command);
         }
+    }
+
+    private record Served(ZMQ.Socket worker, ZMsg request) {}
+
+    /** The next REQUEST on any of these workers, which heartbeat while they wait so the broker keeps them. */
+    private Served awaitRequestHeartbeating(ZMQ.Socket... workers) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        try (ZMQ.Poller poller = context.createPoller(workers.length)) {
+            for (ZMQ.Socket worker : workers) {
+                poller.register(worker, ZMQ.Poller.POLLIN);
+            }
+            while (System.nanoTime() < deadline) {
+                for (ZMQ.Socket worker : workers) {
+                    worker.send(WorkerFrames.HEARTBEAT, ZMQ.DONTWAIT);
+                }
+                poller.poll(HEARTBEAT.toMillis() / 2);
+                for (ZMQ.Socket worker : workers) {
+                    ZMsg message = ZMsg.recvMsg(worker, ZMQ.DONTWAIT);
+                    if (message != null && WorkerFrames.REQUEST.equals(message.popString())) {
+                        return new Served(worker, message);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no request within 5 s");
     }
 
     private static void reply(ZMQ.Socket worker, ZMsg envelope, String payload) {
