@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -32,6 +33,7 @@ final class EventLog implements AutoCloseable {
     /** Bytes appended since opening, across {@link #clear}s: a position that only grows. */
     private volatile long written;
     private long durable; // guarded by syncLock
+    private boolean syncing; // guarded by syncLock: a writer is forcing the file
 
     private EventLog(FileChannel channel) {
         this.channel = channel;
@@ -130,15 +132,46 @@ final class EventLog implements AutoCloseable {
         return written;
     }
 
-    /** Returns once everything appended up to {@code position} is on disk. */
+    /**
+     * Returns once everything appended up to {@code position} is on disk. One writer at a time forces the file,
+     * outside the lock, covering everything appended so far; the others wait for it and are all woken when it is
+     * done (a writer that needed the lock just to learn it is covered would serialise the batch away).
+     */
     void sync(long position) throws IOException {
-        synchronized (syncLock) {
-            if (durable >= position) {
-                return; // another writer's fsync covered it
+        while (true) {
+            long target;
+            synchronized (syncLock) {
+                while (durable < position && syncing) {
+                    awaitSync();
+                }
+                if (durable >= position) {
+                    return;
+                }
+                syncing = true;
+                target = written;
             }
-            long target = written;
-            channel.force(false);
-            durable = target;
+            boolean forced = false;
+            try {
+                channel.force(false);
+                forced = true;
+            } finally {
+                synchronized (syncLock) {
+                    if (forced) {
+                        durable = Math.max(durable, target);
+                    }
+                    syncing = false;
+                    syncLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    private void awaitSync() throws IOException {
+        try {
+            syncLock.wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the log to reach the disk");
         }
     }
 

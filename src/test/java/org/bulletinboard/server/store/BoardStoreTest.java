@@ -44,6 +44,35 @@ class BoardStoreTest {
     }
 
     @Test
+    void concurrentWritersSharingFsyncsLoseNothing() throws Exception {
+        BoardStore crashed = open(dir, "s1");
+        List<Thread> writers = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int w = 0; w < 8; w++) {
+            String user = "writer" + w;
+            writers.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        crashed.appendLocal(Event.privateMessage(user, "reader", user + " " + i));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertEquals(List.of(), failures);
+        // no close(): what each append returned for is on disk
+        try (BoardStore store = open(dir, "s1")) {
+            assertEquals(1600, store.eventCount());
+            assertEquals(1600, store.view().messages().get("reader").size());
+        }
+    }
+
+    @Test
     void aTornLastLineIsDroppedAndTheLogStaysUsable() throws IOException {
         BoardStore crashed = open(dir, "s1");
         crashed.appendLocal(Event.login("alice"));
