@@ -2,6 +2,7 @@ package org.bulletinboard.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ final class ClusterCommand implements Callable<Integer> {
         EmbeddedCluster.Config defaults = EmbeddedCluster.Config.defaults(basePort, dataRoot);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
                 servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
-                Duration.ofMillis(botIntervalMillis));
+                Duration.ofMillis(botIntervalMillis), List.of());
         return UntilStopped.run(EmbeddedCluster.start(config));
     }
 }

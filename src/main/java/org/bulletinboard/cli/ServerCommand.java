@@ -27,6 +27,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Proxy endpoint to publish to (default: ${DEFAULT-VALUE}).")
     String proxy;
 
+    @Option(names = "--proxy-subscribers", defaultValue = "${env:BBS_PROXY_SUB:-tcp://localhost:5558}",
+            description = "Proxy endpoint to hear coordinator announcements from (default: ${DEFAULT-VALUE}).")
+    String proxySubscribers;
+
     @Option(names = "--reference", defaultValue = "${env:BBS_REFERENCE:-tcp://localhost:5559}",
             description = "Reference server endpoint (default: ${DEFAULT-VALUE}).")
     String reference;
@@ -59,14 +63,27 @@ final class ServerCommand implements Callable<Integer> {
             description = "Client requests served at once (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--clock-skew-ms", defaultValue = "${env:BBS_CLOCK_SKEW_MS:-0}",
+            description = "Added to this server's physical clock at start, to see synchronisation work (default: ${DEFAULT-VALUE}).")
+    long clockSkewMillis;
+
+    @Option(names = "--clock-drift-ppm", defaultValue = "${env:BBS_CLOCK_DRIFT_PPM:-0}",
+            description = "How much faster this server's clock runs, in parts per million (default: ${DEFAULT-VALUE}).")
+    double clockDriftPpm;
+
+    @Option(names = "--clock-sync-ms", defaultValue = "${env:BBS_CLOCK_SYNC_MS:-5000}",
+            description = "Berkeley rounds on a timer, besides every 10 requests the coordinator handles (default: ${DEFAULT-VALUE}).")
+    long clockSyncMillis;
+
     @Override
     public Integer call() throws Exception {
         String host = InetAddress.getLocalHost().getHostName();
         String serverName = name != null ? name : host;
         String address = peerAddress != null ? peerAddress : "tcp://" + host + ":" + peerPort;
-        BoardServer server = BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, reference,
+        BoardServer server = BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
                 peerBind != null ? peerBind : "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis),
-                Duration.ofMillis(catchUpMillis), workers));
+                Duration.ofMillis(catchUpMillis), workers,
+                new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis))));
         return UntilStopped.run(server);
     }
 }

@@ -26,14 +26,24 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param connectHost how the roles reach each other
      * @param basePort    broker clients; then broker servers, proxy publishers, proxy subscribers, reference,
      *                    and one peer port per server
+     * @param clocks      each server's clock settings by index; servers beyond the list run exact clocks
      */
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
-                         Duration botInterval) {
+                         Duration botInterval, List<BoardServer.ClockSettings> clocks) {
 
         public static Config defaults(int basePort, Path dataRoot) {
             return new Config("*", "127.0.0.1", basePort, dataRoot, 3, 2, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500));
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of());
+        }
+
+        public Config withClocks(List<BoardServer.ClockSettings> settings) {
+            return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
+                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings));
+        }
+
+        BoardServer.ClockSettings clock(int index) {
+            return index < clocks.size() ? clocks.get(index) : BoardServer.ClockSettings.exact();
         }
 
         public int portCount() {
@@ -109,6 +119,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         return config.dataRoot().resolve(serverName(index));
     }
 
+    /** Where server {@code index} answers other servers ({@code clock}, {@code election}, replication). */
+    public String peerEndpoint(int index) {
+        return config.connect(config.basePort() + 5 + index);
+    }
+
     public BoardServer server(int index) {
         return servers[index];
     }
@@ -123,11 +138,12 @@ public final class EmbeddedCluster implements AutoCloseable {
             throw new IllegalStateException(serverName(index) + " is already running");
         }
         int base = config.basePort();
-        int peerPort = base + 5 + index;
+        int peerPort = base + 5 + index; // see peerEndpoint
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
-                config.connect(base + 1), config.connect(base + 2), config.connect(base + 4),
+                config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout(),
-                config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), BoardServer.DEFAULT_WORKERS));
+                config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), BoardServer.DEFAULT_WORKERS,
+                config.clock(index)));
     }
 
     public void stopServer(int index) {

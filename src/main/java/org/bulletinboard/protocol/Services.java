@@ -13,13 +13,19 @@ public final class Services {
     // Ours, beside the course's: reading back what was stored
     public static final String HISTORY = "history";
     public static final String INBOX = "inbox";
+    /** Ours: one row per live server (rank, coordinator, clocks, events, heartbeat age). */
+    public static final String STATUS = "status";
 
     // Server -> reference server
     public static final String RANK = "rank";
     public static final String LIST = "list";
     public static final String HEARTBEAT = "heartbeat";
 
-    // Server <-> server; replication is ours to design
+    // Server <-> server: the course's clock and election...
+    public static final String CLOCK = "clock";
+    public static final String ELECTION = "election";
+    // ...and ours: Berkeley corrections, a server's own status row, and replication (ours to design)
+    public static final String CLOCK_ADJUST = "clock_adjust";
     public static final String REPLICATE = "replicate";
     public static final String CATCH_UP = "catchup";
 

@@ -3,12 +3,18 @@ package org.bulletinboard.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulletinboard.clock.LamportClock;
+import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.election.Bully;
+import org.bulletinboard.server.election.ClockSync;
 import org.bulletinboard.server.replication.CatchUp;
 import org.bulletinboard.server.replication.CatchUpResponder;
+import org.bulletinboard.server.replication.Peer;
 import org.bulletinboard.server.replication.ReplicaApplier;
 import org.bulletinboard.server.replication.Replicator;
 import org.bulletinboard.server.store.BoardStore;
@@ -20,42 +26,66 @@ import org.zeromq.ZContext;
 
 /**
  * A bulletin-board server: keeps its state durable in its data directory, replicates every change to the other
- * live servers and pulls what it missed from them, stays registered with the reference server, and, once it has
- * caught up, serves client requests from the broker with several workers and publishes through the proxy.
+ * live servers and pulls what it missed from them, stays registered with the reference server, takes part in
+ * Bully elections and (as coordinator) Berkeley clock rounds, and, once it has caught up, serves client requests
+ * from the broker with several workers and publishes through the proxy.
  */
 public final class BoardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BoardServer.class);
 
     /**
-     * @param peerBind      where this server's peer socket binds, e.g. {@code tcp://*:5560}
-     * @param peerAddress   how other servers reach that socket, e.g. {@code tcp://server-1:5560}
-     * @param ackTimeout    how long a write waits for peers' acknowledgements before it is answered anyway
-     * @param catchUpInterval how often the server asks its peers for events it lacks, besides at start and
-     *                      whenever the live list changes
-     * @param workers       client requests served at once
+     * @param proxyEndpoint       where publications go (the proxy's XSUB side)
+     * @param proxySubscribers    where coordinator announcements come from (the proxy's XPUB side)
+     * @param peerBind            where this server's peer socket binds, e.g. {@code tcp://*:5560}
+     * @param peerAddress         how other servers reach that socket, e.g. {@code tcp://server-1:5560}
+     * @param ackTimeout          how long a write waits for peers' acknowledgements before it is answered anyway
+     * @param catchUpInterval     how often the server asks its peers for events it lacks, besides at start and
+     *                            whenever the live list changes
+     * @param workers             client requests served at once
      */
     public record Config(String name, Path dataDir, String brokerEndpoint, String proxyEndpoint,
-                         String referenceEndpoint, String peerBind, String peerAddress,
-                         Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval, int workers) {}
+                         String proxySubscribers, String referenceEndpoint, String peerBind, String peerAddress,
+                         Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval, int workers,
+                         ClockSettings clock) {}
+
+    /**
+     * @param skewMillis   added to the machine's clock at start (to make synchronisation visible on one machine)
+     * @param driftPpm     how much faster the clock runs, in parts per million
+     * @param syncInterval Berkeley rounds on a timer, besides every 10 client requests the coordinator handles
+     */
+    public record ClockSettings(long skewMillis, double driftPpm, Duration syncInterval) {
+        public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(5);
+
+        public static ClockSettings exact() {
+            return new ClockSettings(0, 0, DEFAULT_SYNC_INTERVAL);
+        }
+    }
 
     public static final int DEFAULT_WORKERS = 8;
     /** Anti-entropy rounds, in heartbeat intervals, besides those at start and on list changes. */
     public static final int CATCH_UP_EVERY_HEARTBEATS = 5;
-    private static final Duration CATCH_UP_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final Config config;
     private final ZContext context = new ZContext();
+    private final PhysicalClock physical;
+    private final Stamper stamper;
     private final BoardStore store;
     private final Replicator replicator;
+    private final Bully bully;
+    private final ClockSync clockSync;
+    private final StatusReport status;
     private final PeerEndpoint peerEndpoint;
-    private final Stamper stamper;
     private final CatchUp catchUp;
     private final List<BrokerWorker> workers = new CopyOnWriteArrayList<>();
-    private final ReferenceLink reference;
+    /** The reference server's latest live list (this server included); empty until the first one. */
+    private volatile List<Peer> live = List.of();
+    private volatile ReferenceLink reference;
 
     private BoardServer(Config config) throws IOException {
         this.config = config;
-        this.stamper = new Stamper(new LamportClock(), System::currentTimeMillis);
+        this.physical = PhysicalClock.system(config.clock().skewMillis(), config.clock().driftPpm());
+        this.stamper = new Stamper(new LamportClock(), physical::millis);
         MDC.put("role", "server");
         MDC.put("node", config.name());
         try {
@@ -63,16 +93,27 @@ public final class BoardServer implements AutoCloseable {
         } finally {
             MDC.clear();
         }
+        // Everything the workers and the peer socket use exists before the threads that start them.
         this.replicator = new Replicator(context, config.name(), stamper, config.ackTimeout(), config.name());
-        this.peerEndpoint = new PeerEndpoint(context, config.peerBind(), new ReplicaApplier(store),
-                new CatchUpResponder(store), stamper, config.name());
+        this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
+                config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
+        this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
+                config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
+        this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
+        this.peerEndpoint = new PeerEndpoint(context, config.peerBind(), new PeerServices(new ReplicaApplier(store),
+                new CatchUpResponder(store), physical, bully, status), stamper, config.name());
         this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
-                CATCH_UP_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startWorkers, config.name());
+                PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startWorkers, config.name());
         this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
                 config.heartbeatInterval(), stamper, peers -> {
+                    live = List.copyOf(peers);
                     replicator.updatePeers(peers);
                     catchUp.updatePeers(peers);
                 });
+    }
+
+    public static BoardServer start(Config config) throws IOException {
+        return new BoardServer(config);
     }
 
     /** Ready: from now on the broker hands this server client requests. Runs once, after the first catch-up. */
@@ -80,15 +121,26 @@ public final class BoardServer implements AutoCloseable {
         for (int i = 1; i <= config.workers(); i++) {
             workers.add(new BrokerWorker(context, config.brokerEndpoint(), config.proxyEndpoint(),
                     config.heartbeatInterval(),
-                    publications -> new ClientServices(store, replicator, stamper, publications, config.ackTimeout()),
+                    publications -> new ClientServices(store, replicator, stamper, publications, config.ackTimeout(),
+                            clockSync::requestHandled, status::collect),
                     stamper, config.name(), i));
         }
         log.info("server {} ready: {} workers take client requests from {}",
                 config.name(), config.workers(), config.brokerEndpoint());
     }
 
-    public static BoardServer start(Config config) throws IOException {
-        return new BoardServer(config);
+    /** This server's line of the {@code status} table. */
+    private Map<String, Object> statusRow() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", config.name());
+        row.put("rank", rank());
+        row.put("coordinator", bully.isCoordinator());
+        row.put("ready", ready());
+        row.put("clock", stamper.lamport().current());
+        row.put("time", physical.exactMillis() / 1000.0);
+        row.put("events", store.eventCount());
+        row.put("heartbeat_age_ms", reference == null ? -1 : reference.heartbeatAgeMillis());
+        return row;
     }
 
     public String name() {
@@ -97,7 +149,8 @@ public final class BoardServer implements AutoCloseable {
 
     /** Rank given by the reference server, 0 until registered. */
     public int rank() {
-        return reference.rank();
+        ReferenceLink link = reference;
+        return link == null ? 0 : link.rank();
     }
 
     /** Whether the server has caught up once and takes client requests. */
@@ -110,6 +163,20 @@ public final class BoardServer implements AutoCloseable {
         return replicator.peerCount();
     }
 
+    /** The coordinator this server follows, if it knows one. */
+    public String coordinator() {
+        return bully.coordinator().map(Bully.Coordinator::name).orElse(null);
+    }
+
+    public PhysicalClock physicalClock() {
+        return physical;
+    }
+
+    /** Berkeley rounds this server has run as coordinator. */
+    public long clockRounds() {
+        return clockSync.rounds();
+    }
+
     public BoardView view() {
         return store.view();
     }
@@ -117,8 +184,10 @@ public final class BoardServer implements AutoCloseable {
     @Override
     public void close() {
         reference.close();
-        catchUp.close(); // first, so no workers start after this
+        catchUp.close(); // before the workers, so none start after this
         workers.forEach(BrokerWorker::close);
+        clockSync.close();
+        bully.close();
         peerEndpoint.close();
         replicator.close();
         try {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The six client services, and {@code history} and {@code inbox} to read back what was stored. A write is made
+ * The six client services, {@code history} and {@code inbox} to read back what was stored, and {@code status}. A write is made
  * durable here, pushed to every live peer and, within a bounded wait for their acknowledgements, answered; so a
  * client that reads from another server next sees its own write. A write carrying a {@code request_id} that
  * some server already applied is answered with the original result and not applied again.
@@ -39,18 +40,27 @@ final class ClientServices implements RequestHandling.Handler {
     private final Stamper stamper;
     private final Consumer<Publication> publications;
     private final long ackTimeoutMillis;
+    private final Runnable onRequest;
+    private final Supplier<Map<String, Object>> status;
 
-    ClientServices(BoardStore store, Replicator replicator, Stamper stamper,
-                   Consumer<Publication> publications, Duration ackTimeout) {
+    /**
+     * @param onRequest called for every request handled (Berkeley rounds count them)
+     * @param status    the {@code status} reply: every live server's row
+     */
+    ClientServices(BoardStore store, Replicator replicator, Stamper stamper, Consumer<Publication> publications,
+                   Duration ackTimeout, Runnable onRequest, Supplier<Map<String, Object>> status) {
         this.store = store;
         this.replicator = replicator;
         this.stamper = stamper;
         this.publications = publications;
         this.ackTimeoutMillis = ackTimeout.toMillis();
+        this.onRequest = onRequest;
+        this.status = status;
     }
 
     @Override
     public Map<String, Object> handle(Envelope request) throws ProtocolException {
+        onRequest.run();
         Map<String, Object> data = request.data();
         String requestId = Fields.optionalName(data, Fields.REQUEST_ID).orElse(null);
         if (requestId != null && Services.isWrite(request.service()) && store.hasRequest(requestId)) {
@@ -92,6 +102,8 @@ final class ClientServices implements RequestHandling.Handler {
                 String user = Fields.name(data, "user");
                 return readBack("user", user, store.inbox(user, Fields.historyLimit(data)));
             }
+            case Services.STATUS:
+                return status.get();
             case Services.PUBLISH:
                 return publish(data, requestId);
             case Services.MESSAGE:

@@ -37,6 +37,7 @@ final class ReferenceLink implements AutoCloseable {
     private final Stamper stamper;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int rank;
+    private volatile long lastHeartbeatNanos;
     private final Thread loop;
 
     ReferenceLink(ZContext context, String referenceEndpoint, String name, String peerAddress,
@@ -63,6 +64,7 @@ final class ReferenceLink implements AutoCloseable {
                     log.info("registered with the reference server at {}: rank {}", reference.endpoint(), rank);
                 }
                 rank = rankOf(call(reference, Services.HEARTBEAT));
+                lastHeartbeatNanos = System.nanoTime();
                 listener.onPeers(peers(call(reference, Services.LIST)));
             } catch (RequestTimeoutException e) {
                 log.warn("reference server silent: {}", e.getMessage());
@@ -112,6 +114,12 @@ final class ReferenceLink implements AutoCloseable {
 
     int rank() {
         return rank;
+    }
+
+    /** Milliseconds since the reference server last acknowledged a heartbeat; -1 if it never did. */
+    long heartbeatAgeMillis() {
+        long last = lastHeartbeatNanos;
+        return last == 0 ? -1 : (System.nanoTime() - last) / 1_000_000;
     }
 
     @Override

@@ -65,7 +65,8 @@ class ProcessFaultTest {
                 int peerPort = base + 5 + i;
                 servers.add(RoleProcess.start("server-" + (i + 1), LOGS, "server", "--name", "server-" + (i + 1),
                         "--data", data.resolve("server-" + (i + 1)).toString(),
-                        "--broker", loopback(base + 1), "--proxy", loopback(base + 2), "--reference", loopback(base + 4),
+                        "--broker", loopback(base + 1), "--proxy", loopback(base + 2),
+                        "--proxy-subscribers", loopback(base + 3), "--reference", loopback(base + 4),
                         "--peer-port", String.valueOf(peerPort), "--peer-bind", loopback(peerPort),
                         "--peer-address", loopback(peerPort), "--heartbeat-ms", "250", "--catch-up-ms", "1000"));
             }

@@ -7,12 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.bulletinboard.net.LazyPirateClient;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleThreads;
-import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
-import org.bulletinboard.protocol.Replies;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.BoardStore;
@@ -120,11 +117,11 @@ public final class CatchUp implements AutoCloseable {
         FoldedState folded = null;
         int pulled = 0;
         CatchUpPage page;
-        try (LazyPirateClient client = new LazyPirateClient(context, peer.address(), requestTimeout, 1,
-                () -> !running, ReplicationMessages.MAX_PEER_FRAME_BYTES)) {
+        try (PeerClient client = new PeerClient(context, peer, stamper, requestTimeout, () -> !running)) {
             boolean first = true;
             do {
-                page = ask(client, after, first);
+                page = ReplicationMessages.catchUpPage(
+                        client.call(Services.CATCH_UP, ReplicationMessages.catchUpRequest(self, after, first)));
                 first = false;
                 if (page.folded() != null) {
                     folded = page.folded();
@@ -150,17 +147,6 @@ public final class CatchUp implements AutoCloseable {
         if (pulled > 0 || folded != null) {
             log.info("caught up from {}: {} events{}", peer.name(), pulled, folded != null ? " and its folded state" : "");
         }
-    }
-
-    private CatchUpPage ask(LazyPirateClient client, Map<String, Long> after, boolean withFolded)
-            throws RequestTimeoutException, ProtocolException {
-        Map<String, Object> request = ReplicationMessages.catchUpRequest(self, after, withFolded);
-        Envelope reply = Envelope.decode(client.request(stamper.envelope(Services.CATCH_UP, request).encode()));
-        stamper.observe(reply);
-        if (Services.ERRO.equals(reply.data().get("status"))) {
-            throw new ProtocolException("catch-up refused: " + Replies.errorText(reply.data()));
-        }
-        return ReplicationMessages.catchUpPage(reply.data());
     }
 
     @Override

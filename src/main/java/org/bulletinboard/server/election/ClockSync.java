@@ -1,0 +1,200 @@
+package org.bulletinboard.server.election;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.bulletinboard.clock.BerkeleyRound;
+import org.bulletinboard.clock.PhysicalClock;
+import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.replication.Peer;
+import org.bulletinboard.server.replication.PeerClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.zeromq.ZContext;
+
+/**
+ * Berkeley synchronisation, run by whichever server is coordinator: every {@link #REQUESTS_PER_ROUND} client
+ * requests it handles (as the course asks) and on a timer (so an idle cluster stays in sync), it reads every live
+ * server's {@code clock}, keeps the fastest of {@link #SAMPLES} round trips per server and compensates it by half,
+ * and sends each server its own correction ({@code clock_adjust}). It works on each clock's target (reading plus
+ * the correction still being slewed in), which does not move while clocks slew, so a round is never stale. A server that does not answer is skipped and
+ * asked again next round. One thread; its sockets live for a round.
+ */
+public final class ClockSync implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClockSync.class);
+    public static final int REQUESTS_PER_ROUND = 10;
+    static final int SAMPLES = 3;
+    /** Under load, 10 requests come every few milliseconds; rounds closer than this add load and no accuracy. */
+    static final long MIN_ROUND_SPACING_MILLIS = 100;
+    /** A round whose spread exceeds this is worth an INFO line; routine ones are logged at DEBUG. */
+    static final double NOTABLE_SPREAD_MILLIS = 10;
+
+    private final ZContext context;
+    private final String self;
+    private final Stamper stamper;
+    private final PhysicalClock physical;
+    private final Duration interval;
+    private final Duration timeout;
+    private final Supplier<List<Peer>> live;
+    private final BooleanSupplier coordinating;
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private boolean due; // guarded by this
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    public ClockSync(ZContext context, String self, Stamper stamper, PhysicalClock physical, Duration interval,
+                     Duration timeout, Supplier<List<Peer>> live, BooleanSupplier coordinating, String node) {
+        this.context = context;
+        this.self = self;
+        this.stamper = stamper;
+        this.physical = physical;
+        this.interval = interval;
+        this.timeout = timeout;
+        this.live = live;
+        this.coordinating = coordinating;
+        this.loop = RoleThreads.start("server", node, "clock-sync", this::run);
+    }
+
+    /** Counts a client request handled here; every tenth starts a round if this server is coordinator. */
+    public void requestHandled() {
+        if (handled.incrementAndGet() % REQUESTS_PER_ROUND == 0) {
+            synchronized (this) {
+                due = true;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Rounds this server has run as coordinator. */
+    public long rounds() {
+        return rounds.get();
+    }
+
+    private void run() {
+        while (running) {
+            synchronized (this) {
+                long deadline = System.currentTimeMillis() + interval.toMillis();
+                long left;
+                while (running && !due && (left = deadline - System.currentTimeMillis()) > 0) {
+                    try {
+                        wait(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                due = false;
+            }
+            if (running && coordinating.getAsBoolean()) {
+                round();
+                pauseBetweenRounds();
+            }
+        }
+    }
+
+    private synchronized void pauseBetweenRounds() {
+        long until = System.currentTimeMillis() + MIN_ROUND_SPACING_MILLIS;
+        long left;
+        while (running && (left = until - System.currentTimeMillis()) > 0) {
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    private void round() {
+        Map<String, Double> offsets = new HashMap<>();
+        offsets.put(self, 0.0);
+        Map<String, Peer> reached = new HashMap<>();
+        for (Peer peer : live.get()) {
+            if (peer.name().equals(self) || peer.address() == null) {
+                continue;
+            }
+            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, () -> !running)) {
+                offsets.put(peer.name(), bestReading(client).offset());
+                reached.put(peer.name(), peer);
+            } catch (RequestTimeoutException | ProtocolException e) {
+                log.info("{} missed this clock round ({}); it is asked again next round", peer.name(), e.getMessage());
+            }
+        }
+        BerkeleyRound.Outcome outcome = BerkeleyRound.corrections(offsets);
+        physical.correct(outcome.corrections().get(self));
+        for (Peer peer : reached.values()) {
+            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, () -> !running)) {
+                client.call(Services.CLOCK_ADJUST, Map.of("adjust_ms", outcome.corrections().get(peer.name())));
+            } catch (RequestTimeoutException | ProtocolException e) {
+                log.info("{} did not take its correction ({}); next round corrects it", peer.name(), e.getMessage());
+            }
+        }
+        long round = rounds.incrementAndGet();
+        boolean notable = round == 1 || !outcome.outliers().isEmpty() || outcome.spreadBeforeMillis() > NOTABLE_SPREAD_MILLIS;
+        log.atLevel(notable ? Level.INFO : Level.DEBUG).log("Berkeley round {}: {} clocks, spread before {} ms, corrections {}{}", round, offsets.size(),
+                String.format("%.2f", outcome.spreadBeforeMillis()), rounded(outcome.corrections()),
+                outcome.outliers().isEmpty() ? "" : ", outliers left out of the average " + outcome.outliers());
+    }
+
+    /** The reading with the shortest round trip of a few: the least delayed, so halving it errs least. */
+    private BerkeleyRound.Reading bestReading(PeerClient client) throws RequestTimeoutException, ProtocolException {
+        BerkeleyRound.Reading best = null;
+        for (int i = 0; i < SAMPLES; i++) {
+            double sent = physical.targetMillis();
+            Map<String, Object> reply = client.call(Services.CLOCK, Map.of());
+            double received = physical.targetMillis();
+            BerkeleyRound.Reading reading = new BerkeleyRound.Reading(targetMillis(reply), sent, received);
+            if (best == null || reading.roundTripMillis() < best.roundTripMillis()) {
+                best = reading;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Where a peer's clock is headed: its {@code time} plus our {@code pending_ms} if present (a server that sends
+     * only the course's {@code time} is taken as not slewing).
+     */
+    static double targetMillis(Map<String, Object> reply) throws ProtocolException {
+        Object pending = reply.get("pending_ms");
+        return timeMillis(reply) + (pending instanceof Number n ? n.doubleValue() : 0);
+    }
+
+    /** The {@code time} of a clock reply: float epoch seconds as we send it, or integer seconds or milliseconds. */
+    public static double timeMillis(Map<String, Object> reply) throws ProtocolException {
+        Object time = reply.get("time");
+        if (time instanceof Double seconds) {
+            return seconds * 1000;
+        }
+        if (time instanceof Long value) {
+            return value < 100_000_000_000L ? value * 1000.0 : value;
+        }
+        throw new ProtocolException("field 'time' must be epoch seconds or milliseconds, got " + time);
+    }
+
+    private static Map<String, String> rounded(Map<String, Double> corrections) {
+        Map<String, String> shown = new TreeMap<>();
+        corrections.forEach((name, ms) -> shown.put(name, String.format("%+.2f ms", ms)));
+        return shown;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            running = false;
+            notifyAll();
+        }
+        RoleThreads.join(loop);
+    }
+}
