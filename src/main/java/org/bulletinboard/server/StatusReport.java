@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.bulletinboard.clock.BerkeleyRound;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.protocol.ProtocolException;
@@ -61,18 +60,15 @@ final class StatusReport {
             }
             Map<String, Object> row;
             try (PeerClient client = new PeerClient(context, peer, stamper, PEER_TIMEOUT, () -> false)) {
-                double sent = physical.exactMillis();
                 row = new LinkedHashMap<>(client.call(Services.STATUS, Map.of()));
-                double received = physical.exactMillis();
-                offsets.put(peer.name(), new BerkeleyRound.Reading(ClockSync.timeMillis(row), sent, received).offset());
+                offsets.put(peer.name(), ClockSync.bestReading(client, physical::exactMillis, false).offset());
             } catch (RequestTimeoutException | ProtocolException e) {
                 row = new LinkedHashMap<>();
                 row.put("name", peer.name());
                 row.put("rank", peer.rank());
                 row.put("reachable", false);
             }
-            row.remove("status");
-            row.remove("clock_timestamp");
+            row.remove("timestamp"); // the envelope's stamps, not part of the row
             rows.add(row);
         }
         String coordinator = rows.stream().filter(r -> Boolean.TRUE.equals(r.get("coordinator")))

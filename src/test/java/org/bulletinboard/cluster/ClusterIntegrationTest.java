@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.IntStream;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bulletinboard.api.BoardClient;
+import org.bulletinboard.client.StatusTable;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -55,6 +58,30 @@ class ClusterIntegrationTest {
         client.close();
         context.close();
         cluster.close();
+    }
+
+    @Test
+    void statusShowsEveryServerWithOneCoordinator() throws Exception {
+        assertTrue(client.login("statuscheck").ok());
+        Await.until(WAIT, "one coordinator known to every server", () -> IntStream.range(0, 3)
+                .mapToObj(i -> cluster.server(i).coordinator()).distinct().filter(Objects::nonNull).count() == 1
+                && cluster.server(0).coordinator() != null);
+        Reply status = client.call("status", Map.of());
+        assertTrue(status.ok(), status.error());
+        List<Map<?, ?>> rows = status.maps("servers");
+        assertEquals(List.of("server-1", "server-2", "server-3"),
+                rows.stream().map(r -> (String) r.get("name")).sorted().toList());
+        assertEquals(1, rows.stream().filter(r -> Boolean.TRUE.equals(r.get("coordinator"))).count());
+        assertEquals(cluster.server(0).coordinator(), status.data().get("coordinator"));
+        for (Map<?, ?> row : rows) {
+            assertEquals(true, row.get("ready"), row.toString());
+            assertInstanceOf(Long.class, row.get("clock"), "the Lamport clock");
+            assertInstanceOf(Double.class, row.get("offset_ms"), "the clock offset from the coordinator");
+            assertTrue(((Number) row.get("events")).longValue() >= 1, row.toString());
+            assertTrue(((Number) row.get("heartbeat_age_ms")).longValue() >= 0, row.toString());
+        }
+        String table = StatusTable.render(status);
+        assertTrue(table.contains("coordinator") && table.contains("server-2") && table.contains("CLOCK OFFSET"), table);
     }
 
     @Test

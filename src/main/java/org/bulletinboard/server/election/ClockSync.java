@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.bulletinboard.clock.BerkeleyRound;
 import org.bulletinboard.clock.PhysicalClock;
@@ -125,7 +126,7 @@ public final class ClockSync implements AutoCloseable {
                 continue;
             }
             try (PeerClient client = new PeerClient(context, peer, stamper, timeout, () -> !running)) {
-                offsets.put(peer.name(), bestReading(client).offset());
+                offsets.put(peer.name(), bestReading(client, physical::targetMillis, true).offset());
                 reached.put(peer.name(), peer);
             } catch (RequestTimeoutException | ProtocolException e) {
                 log.info("{} missed this clock round ({}); it is asked again next round", peer.name(), e.getMessage());
@@ -147,14 +148,22 @@ public final class ClockSync implements AutoCloseable {
                 outcome.outliers().isEmpty() ? "" : ", outliers left out of the average " + outcome.outliers());
     }
 
-    /** The reading with the shortest round trip of a few: the least delayed, so halving it errs least. */
-    private BerkeleyRound.Reading bestReading(PeerClient client) throws RequestTimeoutException, ProtocolException {
+    /**
+     * The reading of a peer's clock with the shortest round trip of a few: the least delayed, so halving it errs
+     * least (the first, over a fresh connection, also pays for the handshake).
+     *
+     * @param local   our clock, read before and after each request
+     * @param targets whether to compare where the clocks are headed (for corrections) or their readings (to show)
+     */
+    public static BerkeleyRound.Reading bestReading(PeerClient client, DoubleSupplier local, boolean targets)
+            throws RequestTimeoutException, ProtocolException {
         BerkeleyRound.Reading best = null;
         for (int i = 0; i < SAMPLES; i++) {
-            double sent = physical.targetMillis();
+            double sent = local.getAsDouble();
             Map<String, Object> reply = client.call(Services.CLOCK, Map.of());
-            double received = physical.targetMillis();
-            BerkeleyRound.Reading reading = new BerkeleyRound.Reading(targetMillis(reply), sent, received);
+            double received = local.getAsDouble();
+            double remote = targets ? targetMillis(reply) : timeMillis(reply);
+            BerkeleyRound.Reading reading = new BerkeleyRound.Reading(remote, sent, received);
             if (best == null || reading.roundTripMillis() < best.roundTripMillis()) {
                 best = reading;
             }
@@ -172,7 +181,7 @@ public final class ClockSync implements AutoCloseable {
     }
 
     /** The {@code time} of a clock reply: float epoch seconds as we send it, or integer seconds or milliseconds. */
-    public static double timeMillis(Map<String, Object> reply) throws ProtocolException {
+    static double timeMillis(Map<String, Object> reply) throws ProtocolException {
         Object time = reply.get("time");
         if (time instanceof Double seconds) {
             return seconds * 1000;
