@@ -34,7 +34,7 @@ import org.zeromq.ZContext;
 public final class ClockSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClockSync.class);
     public static final int REQUESTS_PER_ROUND = 10;
-    static final int SAMPLES = 3;
+    static final int SAMPLES = 5;
     /** Under load, 10 requests come every few milliseconds; rounds closer than this add load and no accuracy. */
     static final long MIN_ROUND_SPACING_MILLIS = 100;
     /** A round whose spread exceeds this is worth an INFO line; routine ones are logged at DEBUG. */
