@@ -21,6 +21,7 @@ import org.bulletinboard.api.Reply;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.BoardServer;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.BoardView;
 import org.bulletinboard.server.store.Event;
@@ -187,8 +188,9 @@ class ClusterIntegrationTest {
             assertError(missingDst, "message", "missing field 'dst'");
             assertEquals("missing field 'dst'", missingDst.data().get("message"), "publish/message carry the text under 'message'");
 
-            // Every server still answers: the broker deals requests round robin, so six calls reach all three.
-            for (int i = 0; i < 6; i++) {
+            // Every worker of every server still answers: the broker hands sequential requests to the least
+            // recently used idle worker, so this many calls cycle through all of them.
+            for (int i = 0; i < 3 * BoardServer.DEFAULT_WORKERS; i++) {
                 Envelope users = raw.call("users", Map.of());
                 assertEquals("users", users.service());
                 assertInstanceOf(List.class, users.data().get("users"));

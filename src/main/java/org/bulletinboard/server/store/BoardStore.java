@@ -91,11 +91,6 @@ public final class BoardStore implements AutoCloseable {
         return origin;
     }
 
-    /** The origin of this server's own events. */
-    public String origin() {
-        return origin;
-    }
-
     /** Reads what a data directory holds without opening it for writing (for checks and tools). */
     public static BoardView read(Path dataDir) throws IOException {
         Board board = new Board();
