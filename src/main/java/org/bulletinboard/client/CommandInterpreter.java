@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
+import org.bulletinboard.protocol.Services;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.protocol.Fields;
 
@@ -26,10 +27,11 @@ final class CommandInterpreter {
             "  /pub CHANNEL TEXT      publish TEXT to CHANNEL",
             "  /msg USER TEXT         send USER a private message",
             "  TEXT                   publish TEXT to the current channel",
+            "  /status                the servers: rank, coordinator, clocks, events",
             "  /help                  this list",
             "  /quit                  leave");
     static final List<String> COMMANDS = List.of("/login", "/users", "/channel", "/channels", "/join", "/leave",
-            "/history", "/inbox", "/pub", "/msg", "/help", "/quit");
+            "/history", "/inbox", "/pub", "/msg", "/status", "/help", "/quit");
 
     /** Posts shown on joining a channel, and private messages shown on logging in. */
     private static final int RECENT_ON_ARRIVAL = 10;
@@ -92,6 +94,7 @@ final class CommandInterpreter {
                     out.accept("Unsubscribed from " + channel + ".");
                 }
                 case "/pub" -> publish(argument(words, 1, "/pub CHANNEL TEXT"), argument(words, 2, "/pub CHANNEL TEXT"));
+                case "/status" -> out.accept(StatusTable.render(board.call(Services.STATUS, Map.of())));
                 case "/msg" -> sendPrivate(argument(words, 1, "/msg USER TEXT"), argument(words, 2, "/msg USER TEXT"));
                 default -> out.accept("Unknown command " + words[0] + "; /help lists them.");
             }

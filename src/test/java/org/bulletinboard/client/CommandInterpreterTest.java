@@ -84,6 +84,10 @@ class CommandInterpreterTest {
             client.execute("/inbox");
             assertTrue(screen.stream().anyMatch(line -> line.endsWith("[private] ana: note to self")), screen.toString());
 
+            client.execute("/status");
+            String table = String.join("\n", screen);
+            assertTrue(table.contains("CLOCK OFFSET") && table.contains("server-1") && table.contains("server-3"), table);
+
             client.execute("/msg nobody hi");
             assertTrue(screen.contains("Failed: user 'nobody' does not exist"), screen.toString());
             client.execute("/frobnicate");
