@@ -13,6 +13,7 @@ import org.bulletinboard.clock.BerkeleyRound;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.Wakeup;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
@@ -50,8 +51,7 @@ public final class ClockSync implements AutoCloseable {
     private final BooleanSupplier coordinating;
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
-    private boolean due; // guarded by this
-    private volatile boolean running = true;
+    private final Wakeup wakeup = new Wakeup();
     private final Thread loop;
 
     public ClockSync(ZContext context, String self, Stamper stamper, PhysicalClock physical, Duration interval,
@@ -70,10 +70,7 @@ public final class ClockSync implements AutoCloseable {
     /** Counts a client request handled here; every tenth starts a round if this server is coordinator. */
     public void requestHandled() {
         if (handled.incrementAndGet() % REQUESTS_PER_ROUND == 0) {
-            synchronized (this) {
-                due = true;
-                notifyAll();
-            }
+            wakeup.ring();
         }
     }
 
@@ -83,36 +80,10 @@ public final class ClockSync implements AutoCloseable {
     }
 
     private void run() {
-        while (running) {
-            synchronized (this) {
-                long deadline = System.currentTimeMillis() + interval.toMillis();
-                long left;
-                while (running && !due && (left = deadline - System.currentTimeMillis()) > 0) {
-                    try {
-                        wait(left);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                due = false;
-            }
-            if (running && coordinating.getAsBoolean()) {
+        while (wakeup.awaitRing(interval.toMillis())) {
+            if (coordinating.getAsBoolean()) {
                 round();
-                pauseBetweenRounds();
-            }
-        }
-    }
-
-    private synchronized void pauseBetweenRounds() {
-        long until = System.currentTimeMillis() + MIN_ROUND_SPACING_MILLIS;
-        long left;
-        while (running && (left = until - System.currentTimeMillis()) > 0) {
-            try {
-                wait(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
+                wakeup.pause(MIN_ROUND_SPACING_MILLIS);
             }
         }
     }
@@ -125,7 +96,7 @@ public final class ClockSync implements AutoCloseable {
             if (peer.name().equals(self) || peer.address() == null) {
                 continue;
             }
-            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, () -> !running)) {
+            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, wakeup::stopped)) {
                 offsets.put(peer.name(), bestReading(client, physical::targetMillis, true).offset());
                 reached.put(peer.name(), peer);
             } catch (RequestTimeoutException | ProtocolException e) {
@@ -135,7 +106,7 @@ public final class ClockSync implements AutoCloseable {
         BerkeleyRound.Outcome outcome = BerkeleyRound.corrections(offsets);
         physical.correct(outcome.corrections().get(self));
         for (Peer peer : reached.values()) {
-            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, () -> !running)) {
+            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, wakeup::stopped)) {
                 client.call(Services.CLOCK_ADJUST, Map.of("adjust_ms", outcome.corrections().get(peer.name())));
             } catch (RequestTimeoutException | ProtocolException e) {
                 log.info("{} did not take its correction ({}); next round corrects it", peer.name(), e.getMessage());
@@ -200,10 +171,7 @@ public final class ClockSync implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            running = false;
-            notifyAll();
-        }
+        wakeup.stop();
         RoleThreads.join(loop);
     }
 }

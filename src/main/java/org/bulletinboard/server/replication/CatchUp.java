@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.Wakeup;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
@@ -36,8 +37,7 @@ public final class CatchUp implements AutoCloseable {
     private final Duration interval;
     private final Duration requestTimeout;
     private List<Peer> peers; // guarded by this; null until the first list arrives
-    private boolean listChanged; // guarded by this
-    private volatile boolean running = true;
+    private final Wakeup wakeup = new Wakeup();
     private final Thread loop;
 
     /**
@@ -56,12 +56,19 @@ public final class CatchUp implements AutoCloseable {
     }
 
     /** The reference server's latest live list; a change in its membership starts a round at once. */
-    public synchronized void updatePeers(List<Peer> list) {
-        if (peers == null || !names(peers).equals(names(list))) {
-            listChanged = true;
-            notifyAll();
+    public void updatePeers(List<Peer> list) {
+        boolean changed;
+        synchronized (this) {
+            changed = peers == null || !names(peers).equals(names(list));
+            peers = List.copyOf(list);
         }
-        peers = List.copyOf(list);
+        if (changed) {
+            wakeup.ring();
+        }
+    }
+
+    private synchronized List<Peer> peers() {
+        return peers;
     }
 
     private static Set<String> names(List<Peer> list) {
@@ -69,43 +76,30 @@ public final class CatchUp implements AutoCloseable {
     }
 
     private void run(Duration firstListWait, Runnable onReady) {
-        List<Peer> first = awaitList(firstListWait.toMillis());
+        if (!wakeup.awaitRing(firstListWait.toMillis())) {
+            return;
+        }
+        List<Peer> first = peers();
         if (first == null) {
             log.warn("no live list within {} ms; ready without catching up (peers will be asked later)",
                     firstListWait.toMillis());
         } else {
             round(first);
         }
-        if (running) {
+        if (!wakeup.stopped()) {
             onReady.run();
         }
-        while (running) {
-            List<Peer> list = awaitList(interval.toMillis());
-            if (list != null && running) {
+        while (wakeup.awaitRing(interval.toMillis())) {
+            List<Peer> list = peers();
+            if (list != null) {
                 round(list);
             }
         }
     }
 
-    /** Waits until the list changes or {@code millis} pass; returns the latest list (null if none yet). */
-    private synchronized List<Peer> awaitList(long millis) {
-        long deadline = System.currentTimeMillis() + millis;
-        long left;
-        while (running && !listChanged && (left = deadline - System.currentTimeMillis()) > 0) {
-            try {
-                wait(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-        }
-        listChanged = false;
-        return peers;
-    }
-
     private void round(List<Peer> list) {
         for (Peer peer : list) {
-            if (running && !peer.name().equals(self) && peer.address() != null) {
+            if (!wakeup.stopped() && !peer.name().equals(self) && peer.address() != null) {
                 pullFrom(peer);
             }
         }
@@ -117,7 +111,7 @@ public final class CatchUp implements AutoCloseable {
         FoldedState folded = null;
         int pulled = 0;
         CatchUpPage page;
-        try (PeerClient client = new PeerClient(context, peer, stamper, requestTimeout, () -> !running)) {
+        try (PeerClient client = new PeerClient(context, peer, stamper, requestTimeout, wakeup::stopped)) {
             boolean first = true;
             do {
                 page = ReplicationMessages.catchUpPage(
@@ -130,7 +124,7 @@ public final class CatchUp implements AutoCloseable {
                 for (Event event : page.events()) {
                     after.merge(event.origin(), event.seq(), Math::max);
                 }
-            } while (page.more() && running);
+            } while (page.more() && !wakeup.stopped());
             if (folded != null && !page.more()) {
                 store.mergeFolded(folded); // only now: it covers events the pages above delivered
             }
@@ -151,10 +145,7 @@ public final class CatchUp implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            running = false;
-            notifyAll();
-        }
+        wakeup.stop();
         RoleThreads.join(loop);
     }
 }
