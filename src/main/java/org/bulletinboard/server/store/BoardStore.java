@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
@@ -30,7 +30,7 @@ public final class BoardStore implements AutoCloseable {
     public static final int MAX_SERVER_NAME = Fields.MAX_NAME_LENGTH - 7;
     public static final int DEFAULT_COMPACT_AFTER = 10_000;
 
-    /** What a local write did: the event written, or, for a request already applied, the one that applied it. */
+    /** What a local write did: the event written, or no event and {@code duplicate} for a request already applied. */
     public record Commit(Event event, boolean duplicate) {}
 
     private final Path dataDir;
@@ -40,7 +40,7 @@ public final class BoardStore implements AutoCloseable {
     private final Board board = new Board();
     private final SeenEvents seen = new SeenEvents();
     /** Every event a peer may still ask for, by origin and seq: the log's events and every post and message. */
-    private final Map<String, TreeMap<Long, Event>> byOrigin = new HashMap<>();
+    private final TreeMap<String, TreeMap<Long, Event>> byOrigin = new TreeMap<>();
     private final EventLog eventLog;
     /** What the snapshot on disk covers: events a peer may lack that exist here only as folded state. */
     private Coverage compacted = Coverage.NONE;
@@ -97,10 +97,7 @@ public final class BoardStore implements AutoCloseable {
         SeenEvents seen = new SeenEvents();
         Snapshot snapshot = Snapshot.read(dataDir);
         if (snapshot != null) {
-            board.mergeFolded(snapshot.folded());
-            seen.addAll(snapshot.folded().covers());
-            snapshot.posts().values().forEach(events -> events.forEach(board::apply));
-            snapshot.messages().values().forEach(events -> events.forEach(board::apply));
+            restore(snapshot, board, seen, event -> { });
         }
         EventLog.read(dataDir.resolve(LOG_FILE), event -> {
             if (seen.add(event.origin(), event.seq())) {
@@ -111,14 +108,21 @@ public final class BoardStore implements AutoCloseable {
     }
 
     private void load(Snapshot snapshot) {
+        restore(snapshot, board, seen, event -> {
+            index(event);
+            historyInSnapshot++;
+        });
+        compacted = snapshot.folded().covers();
+    }
+
+    /** Puts a snapshot into a board and what it covers into {@code seen}; {@code each} sees every post and message. */
+    private static void restore(Snapshot snapshot, Board board, SeenEvents seen, Consumer<Event> each) {
         board.mergeFolded(snapshot.folded());
         seen.addAll(snapshot.folded().covers());
-        compacted = snapshot.folded().covers();
         for (Map<String, List<Event>> history : List.of(snapshot.posts(), snapshot.messages())) {
             history.values().forEach(events -> events.forEach(event -> {
                 board.apply(event);
-                index(event);
-                historyInSnapshot++;
+                each.accept(event);
             }));
         }
     }
@@ -190,8 +194,8 @@ public final class BoardStore implements AutoCloseable {
         long bytes = 0;
         boolean more = false;
         scan:
-        for (String from : new TreeMap<>(byOrigin).keySet()) {
-            for (Event event : byOrigin.get(from).tailMap(after.getOrDefault(from, 0L), false).values()) {
+        for (Map.Entry<String, TreeMap<Long, Event>> from : byOrigin.entrySet()) {
+            for (Event event : from.getValue().tailMap(after.getOrDefault(from.getKey(), 0L), false).values()) {
                 long size = wireSize(event);
                 if (!events.isEmpty() && bytes + size > maxBytes) {
                     more = true;
@@ -220,11 +224,9 @@ public final class BoardStore implements AutoCloseable {
         compact();
     }
 
-    private void compactIfDue() throws IOException {
-        synchronized (this) {
-            if (eventsSinceSnapshot >= Math.max(compactAfter, historyInSnapshot)) {
-                compact();
-            }
+    private synchronized void compactIfDue() throws IOException {
+        if (eventsSinceSnapshot >= Math.max(compactAfter, historyInSnapshot)) {
+            compact();
         }
     }
 
