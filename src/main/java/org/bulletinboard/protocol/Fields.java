@@ -97,13 +97,18 @@ public final class Fields {
         return (int) limit;
     }
 
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> map(Map<String, Object> data, String field) throws ProtocolException {
         Object value = data.get(field);
-        if (!(value instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(String.class::isInstance)) {
-            throw new ProtocolException("field '" + field + "' must be a map with string keys, got " + typeName(value));
-        }
-        return (Map<String, Object>) map;
+        return stringKeyed(value).orElseThrow(() ->
+                new ProtocolException("field '" + field + "' must be a map with string keys, got " + typeName(value)));
+    }
+
+    /** The value as a map, if it is one whose keys are all strings (as every map in our frames must be). */
+    @SuppressWarnings("unchecked")
+    public static Optional<Map<String, Object>> stringKeyed(Object value) {
+        return value instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)
+                ? Optional.of((Map<String, Object>) map)
+                : Optional.empty();
     }
 
     public static List<?> list(Map<String, Object> data, String field) throws ProtocolException {

@@ -26,18 +26,18 @@ public final class ReplicaApplier {
         this.store = store;
     }
 
-    @SuppressWarnings("unchecked")
     public Map<String, Object> handle(Envelope request) throws ProtocolException {
         String from = Fields.name(request.data(), "from");
         List<Event> events = new ArrayList<>();
         List<String> acked = new ArrayList<>();
         for (Object item : ReplicationMessages.events(request.data())) {
-            if (!(item instanceof Map<?, ?> wire) || !wire.keySet().stream().allMatch(String.class::isInstance)) {
+            Map<String, Object> wire = Fields.stringKeyed(item).orElse(null);
+            if (wire == null) {
                 log.error("peer {} sent a replication entry that is not an event map; skipped", from);
                 continue;
             }
             try {
-                events.add(Event.fromWire((Map<String, Object>) wire));
+                events.add(Event.fromWire(wire));
             } catch (ProtocolException e) {
                 log.error("peer {} sent an unreadable event, skipped: {}", from, e.getMessage());
                 if (wire.get("origin") instanceof String origin && wire.get("seq") instanceof Long seq) {

@@ -62,14 +62,11 @@ public final class ReplicationMessages {
     }
 
     /** Reads a catch-up answer; an event that cannot be read fails the whole page, which is asked for again. */
-    @SuppressWarnings("unchecked")
     static CatchUpPage catchUpPage(Map<String, Object> data) throws ProtocolException {
         List<Event> events = new ArrayList<>();
         for (Object item : Fields.list(data, "events")) {
-            if (!(item instanceof Map<?, ?> wire) || !wire.keySet().stream().allMatch(String.class::isInstance)) {
-                throw new ProtocolException("a catch-up entry is not an event map");
-            }
-            events.add(Event.fromWire((Map<String, Object>) wire));
+            events.add(Event.fromWire(Fields.stringKeyed(item)
+                    .orElseThrow(() -> new ProtocolException("a catch-up entry is not an event map"))));
         }
         if (!(data.get("more") instanceof Boolean more)) {
             throw new ProtocolException("field 'more' must be a boolean");
