@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -92,8 +91,7 @@ final class BrokerWorker implements AutoCloseable {
     private static void handle(ZMQ.Socket broker, ZMsg message, Function<byte[], byte[]> serve) {
         String command = message.popString();
         if (WorkerFrames.REQUEST.equals(command) && message.size() >= 1) {
-            ZFrame request = message.removeLast(); // what is left is the client's routing envelope
-            message.add(serve.apply(request.getData()));
+            ServingLoop.answer(message, serve); // what precedes the request is the client's routing envelope
             message.push(WorkerFrames.REPLY);
             message.send(broker, true);
         } else if (!WorkerFrames.HEARTBEAT.equals(command)) {

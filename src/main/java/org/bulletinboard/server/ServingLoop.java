@@ -24,13 +24,18 @@ final class ServingLoop {
                 }
                 ZMsg message;
                 while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
-                    ZFrame request = message.removeLast();
-                    message.add(serve.apply(request == null ? new byte[0] : request.getData()));
+                    answer(message, serve);
                     message.send(socket, true);
                 }
             }
         } finally {
             socket.close();
         }
+    }
+
+    /** Replaces a request (the last frame) by its reply, keeping the routing envelope in front of it. */
+    static void answer(ZMsg message, Function<byte[], byte[]> serve) {
+        ZFrame request = message.removeLast();
+        message.add(serve.apply(request == null ? new byte[0] : request.getData()));
     }
 }
