@@ -1,7 +1,6 @@
 package org.bulletinboard.broker;
 
 import java.time.Duration;
-import java.util.List;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.WorkerFrames;
@@ -166,12 +165,11 @@ public final class Broker implements AutoCloseable {
             beat.add(WorkerFrames.HEARTBEAT);
             sendTo(worker, beat);
         }
-        long before = workers.expired();
-        List<ZMsg> orphaned = workers.expire(now);
-        if (workers.expired() > before) {
-            log.warn("{} silent workers dropped ({} left)", workers.expired() - before, workers.size());
+        Workers.Expiry expiry = workers.expire(now);
+        if (expiry.forgotten() > 0) {
+            log.warn("{} silent workers dropped ({} left)", expiry.forgotten(), workers.size());
         }
-        orphaned.forEach(request -> requeue(request, now));
+        expiry.orphaned().forEach(request -> requeue(request, now));
     }
 
     /**

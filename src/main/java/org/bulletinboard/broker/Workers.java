@@ -18,11 +18,13 @@ import org.zeromq.ZMsg;
 final class Workers {
     private record Worker(ZFrame identity, long lastHeardNanos) {}
 
+    /** What {@link #expire} did: how many workers it forgot, and the requests they were working on. */
+    record Expiry(int forgotten, List<ZMsg> orphaned) {}
+
     private final long expiryNanos;
     private final Map<String, Worker> known = new HashMap<>();
     private final Deque<String> idle = new ArrayDeque<>();
     private final Map<String, ZMsg> inFlight = new HashMap<>();
-    private long expired;
 
     Workers(long expiryNanos) {
         this.expiryNanos = expiryNanos;
@@ -72,8 +74,9 @@ final class Workers {
         return inFlight.remove(key);
     }
 
-    /** Forgets workers not heard from within the expiry; returns the requests they were working on. */
-    List<ZMsg> expire(long now) {
+    /** Forgets workers not heard from within the expiry. */
+    Expiry expire(long now) {
+        int forgotten = 0;
         List<ZMsg> orphaned = new ArrayList<>();
         for (Iterator<Worker> it = known.values().iterator(); it.hasNext(); ) {
             Worker worker = it.next();
@@ -81,19 +84,14 @@ final class Workers {
                 String key = worker.identity().strhex();
                 idle.remove(key);
                 it.remove();
-                expired++;
+                forgotten++;
                 ZMsg request = inFlight.remove(key);
                 if (request != null) {
                     orphaned.add(request);
                 }
             }
         }
-        return orphaned;
-    }
-
-    /** How many workers {@link #expire} has forgotten in all. */
-    long expired() {
-        return expired;
+        return new Expiry(forgotten, orphaned);
     }
 
     List<ZFrame> identities() {
