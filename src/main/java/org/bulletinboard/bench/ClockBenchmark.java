@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
@@ -60,7 +59,7 @@ public final class ClockBenchmark {
             await("two Berkeley rounds", () -> coordinator.clockRounds() >= firstRound + 2);
             double targets = spread(cluster, PhysicalClock::targetMillis);
             long slewStart = System.nanoTime();
-            await("the corrections to be slewed in", () -> running(cluster).stream()
+            await("the corrections to be slewed in", () -> cluster.runningServers().stream()
                     .allMatch(s -> Math.abs(s.physicalClock().pendingCorrection()) < 0.1));
             double slew = (System.nanoTime() - slewStart) / 1e6;
             List<Double> readings = new ArrayList<>();
@@ -81,7 +80,7 @@ public final class ClockBenchmark {
                 long restarted = System.nanoTime();
                 cluster.startServer(index);
                 String name = cluster.serverName(index);
-                await(name + " to lead again", () -> running(cluster).stream().allMatch(s -> name.equals(s.coordinator())));
+                await(name + " to lead again", () -> cluster.runningServers().stream().allMatch(s -> name.equals(s.coordinator())));
                 takeovers.add((System.nanoTime() - restarted) / 1_000_000);
             }
             return new Result(targets, slew, readings, failovers, takeovers);
@@ -89,20 +88,12 @@ public final class ClockBenchmark {
     }
 
     private static BoardServer awaitOneCoordinator(EmbeddedCluster cluster) throws InterruptedException {
-        await("every running server to follow one live coordinator", () -> {
-            List<String> seen = running(cluster).stream().map(BoardServer::coordinator).distinct().toList();
-            return seen.size() == 1 && running(cluster).stream().anyMatch(s -> s.name().equals(seen.get(0)));
-        });
-        String name = running(cluster).get(0).coordinator();
-        return running(cluster).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static List<BoardServer> running(EmbeddedCluster cluster) {
-        return IntStream.range(0, cluster.config().servers()).mapToObj(cluster::server).filter(Objects::nonNull).toList();
+        await("every running server to follow one live coordinator", () -> cluster.agreedCoordinator().isPresent());
+        return cluster.agreedCoordinator().orElseThrow();
     }
 
     private static double spread(EmbeddedCluster cluster, ToDoubleFunction<PhysicalClock> reading) {
-        double[] values = running(cluster).stream().mapToDouble(s -> reading.applyAsDouble(s.physicalClock())).toArray();
+        double[] values = cluster.runningServers().stream().mapToDouble(s -> reading.applyAsDouble(s.physicalClock())).toArray();
         return Arrays.stream(values).max().orElse(0) - Arrays.stream(values).min().orElse(0);
     }
 

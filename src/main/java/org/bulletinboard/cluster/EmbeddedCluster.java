@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.bulletinboard.bot.Bot;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.proxy.PubSubProxy;
@@ -128,6 +130,20 @@ public final class EmbeddedCluster implements AutoCloseable {
         return servers[index];
     }
 
+    /** The servers running now (stopped ones left out), by index. */
+    public List<BoardServer> runningServers() {
+        return Arrays.stream(servers).filter(Objects::nonNull).toList();
+    }
+
+    /** The running server that every running server follows as coordinator, if they all agree on one. */
+    public Optional<BoardServer> agreedCoordinator() {
+        List<BoardServer> running = runningServers();
+        List<String> followed = running.stream().map(BoardServer::coordinator).distinct().toList();
+        return followed.size() == 1
+                ? running.stream().filter(s -> s.name().equals(followed.get(0))).findFirst()
+                : Optional.empty();
+    }
+
     public List<Bot> bots() {
         return List.copyOf(bots);
     }
@@ -157,7 +173,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     public boolean awaitFullMesh(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<BoardServer> running = List.of(servers).stream().filter(Objects::nonNull).toList();
+            List<BoardServer> running = runningServers();
             if (running.stream().allMatch(s -> s.ready() && s.peerCount() == running.size() - 1)) {
                 return true;
             }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.bulletinboard.clock.PhysicalClock;
@@ -110,17 +109,8 @@ class ClockAndElectionTest {
 
     /** Waits until every running server follows the same coordinator, and returns it. */
     private static BoardServer awaitOneCoordinator(EmbeddedCluster cluster) {
-        Await.until(WAIT, "every running server to follow one coordinator", () -> {
-            List<String> seen = running(cluster).stream().map(BoardServer::coordinator).distinct().toList();
-            return seen.size() == 1 && seen.get(0) != null
-                    && running(cluster).stream().anyMatch(s -> s.name().equals(seen.get(0)));
-        });
-        String name = running(cluster).get(0).coordinator();
-        return running(cluster).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static List<BoardServer> running(EmbeddedCluster cluster) {
-        return IntStream.range(0, cluster.config().servers()).mapToObj(cluster::server).filter(Objects::nonNull).toList();
+        Await.until(WAIT, "every running server to follow one coordinator", () -> cluster.agreedCoordinator().isPresent());
+        return cluster.agreedCoordinator().orElseThrow();
     }
 
     private static int indexOf(EmbeddedCluster cluster, BoardServer server) {
@@ -134,7 +124,7 @@ class ClockAndElectionTest {
 
     /** The same for the clocks' readings or, with {@code targets}, where they are headed once slewed. */
     private static double spread(EmbeddedCluster cluster, Function<BoardServer, PhysicalClock> clock, boolean targets) {
-        double[] readings = running(cluster).stream().map(clock)
+        double[] readings = cluster.runningServers().stream().map(clock)
                 .mapToDouble(c -> targets ? c.targetMillis() : c.exactMillis()).toArray();
         return Arrays.stream(readings).max().orElse(0) - Arrays.stream(readings).min().orElse(0);
     }
