@@ -1,6 +1,7 @@
 package org.bulletinboard.server;
 
 import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.ServingLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.RequestHandling;
 import org.bulletinboard.protocol.Stamper;
