@@ -39,6 +39,12 @@ public final class EmbeddedCluster implements AutoCloseable {
                     Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of());
         }
 
+        /** Loopback only, no bots, default timings: for benchmarks. */
+        public static Config loopback(int basePort, Path dataRoot, int servers) {
+            return new Config("127.0.0.1", "127.0.0.1", basePort, dataRoot, servers, 0, Duration.ofSeconds(1),
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of());
+        }
+
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
                     heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings));

@@ -1,0 +1,91 @@
+package org.bulletinboard.bench;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** What a load run measured: throughput, latency per service and overall, failures, and publication delivery. */
+public record LoadResult(LoadBenchmark.Settings settings, long completed, long errors, long timeouts,
+                         Map<String, Long> errorKinds, Histogram latencyMicros, Map<String, Histogram> latencyByService,
+                         PublicationProbe.Delivery delivery) {
+    private static final double[] PERCENTILES = {50, 90, 99, 99.9};
+
+    /** Requests answered successfully per second of the measured window. */
+    public double throughput() {
+        return completed / (settings.duration().toNanos() / 1e9);
+    }
+
+    /** The p99 latency of one service in milliseconds (NaN if it was not sent). */
+    public double p99Millis(String service) {
+        Histogram histogram = latencyByService.get(service);
+        return histogram == null ? Double.NaN : histogram.getValueAtPercentile(99) / 1000.0;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("workload", settings.workload().name().toLowerCase());
+        map.put("clients", settings.clients());
+        map.put("paced_rate", settings.rate());
+        map.put("duration_s", settings.duration().toMillis() / 1000.0);
+        map.put("completed", completed);
+        map.put("throughput_per_s", round(throughput()));
+        map.put("errors", errors);
+        map.put("timeouts", timeouts);
+        map.put("error_kinds", errorKinds);
+        map.put("latency_ms", percentiles(latencyMicros));
+        Map<String, Object> byService = new LinkedHashMap<>();
+        latencyByService.forEach((service, histogram) -> byService.put(service, percentiles(histogram)));
+        map.put("latency_ms_by_service", byService);
+        if (delivery != null) {
+            Map<String, Object> publications = new LinkedHashMap<>();
+            publications.put("subscribers", settings.subscribers());
+            publications.put("expected", delivery.expected());
+            publications.put("received", delivery.received());
+            publications.put("delivery_rate", round(delivery.rate()));
+            publications.put("lag_ms", percentiles(delivery.lagMicros()));
+            map.put("publications", publications);
+        }
+        return map;
+    }
+
+    private static Map<String, Object> percentiles(Histogram micros) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("count", micros.getTotalCount());
+        for (double p : PERCENTILES) {
+            map.put("p" + (p == Math.rint(p) ? String.valueOf((int) p) : String.valueOf(p)),
+                    round(micros.getValueAtPercentile(p) / 1000.0));
+        }
+        map.put("max", round(micros.getMaxValue() / 1000.0));
+        return map;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    public void print(PrintStream out, String label) {
+        out.printf("%s: %s, %d clients%s, %.0f s measured after %.0f s warm-up%n", label,
+                settings.workload().name().toLowerCase(), settings.clients(),
+                settings.rate() > 0 ? String.format(", paced at %.0f req/s", settings.rate()) : ", unpaced",
+                settings.duration().toMillis() / 1000.0, settings.warmup().toMillis() / 1000.0);
+        out.printf("  throughput %.0f req/s (%d ok, %d refused, %d timed out)%n", throughput(), completed, errors, timeouts);
+        errorKinds.forEach((kind, count) -> out.printf("    refused %d x %s%n", count, kind));
+        out.printf("  %-10s %8s %8s %8s %8s %8s %8s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
+        printRow(out, "all", latencyMicros);
+        latencyByService.forEach((service, histogram) -> printRow(out, service, histogram));
+        if (delivery != null) {
+            out.printf("  publications: %d of %d delivered to %d subscribers (%.2f%%)%n", delivery.received(),
+                    delivery.expected(), settings.subscribers(), 100 * delivery.rate());
+            printRow(out, "lag", delivery.lagMicros());
+        }
+    }
+
+    private static void printRow(PrintStream out, String label, Histogram micros) {
+        out.printf("  %-10s %8d", label, micros.getTotalCount());
+        for (double p : PERCENTILES) {
+            out.printf(" %8.2f", micros.getValueAtPercentile(p) / 1000.0);
+        }
+        out.printf(" %8.2f%n", micros.getMaxValue() / 1000.0);
+    }
+}

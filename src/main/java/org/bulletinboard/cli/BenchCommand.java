@@ -1,0 +1,139 @@
+package org.bulletinboard.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bulletinboard.bench.EchoCluster;
+import org.bulletinboard.bench.LoadBenchmark;
+import org.bulletinboard.bench.LoadResult;
+import org.bulletinboard.bench.ScratchDirectory;
+import org.bulletinboard.bench.Workload;
+import org.bulletinboard.cluster.EmbeddedCluster;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.server.BoardServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Load a cluster with concurrent clients and report throughput, latency percentiles, failures "
+                + "and publication delivery.",
+                "With --compare-echo it also runs the same load against echo workers behind our broker (the transport "
+                + "limit) and again at half the full stack's rate."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
+            description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
+    String broker;
+
+    @Option(names = "--proxy", defaultValue = "${env:BBS_PROXY_SUB:-tcp://localhost:5558}",
+            description = "Proxy endpoint for subscribers (default: ${DEFAULT-VALUE}).")
+    String proxy;
+
+    @Option(names = "--embedded", description = "Start a cluster in this process on loopback instead of using --broker.")
+    boolean embedded;
+
+    @Option(names = "--servers", defaultValue = "3", description = "Servers of an embedded cluster, echo workers' servers (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--base-port", defaultValue = "26555", description = "First port for embedded roles (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--clients", defaultValue = "16", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--workload", defaultValue = "publish",
+            description = "publish, message, mixed (the bot's mix) or read (default: ${DEFAULT-VALUE}).")
+    Workload workload;
+
+    @Option(names = "--warmup-s", defaultValue = "5", description = "Warm-up, not measured (default: ${DEFAULT-VALUE}).")
+    long warmupSeconds;
+
+    @Option(names = "--duration-s", defaultValue = "15", description = "Measured time (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Total requests per second to pace at; 0: as fast as answered (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--subscribers", defaultValue = "1", description = "Subscribers to every bench topic (default: ${DEFAULT-VALUE}).")
+    int subscribers;
+
+    @Option(names = "--message-bytes", defaultValue = "100", description = "Size of each post or message (default: ${DEFAULT-VALUE}).")
+    int messageBytes;
+
+    @Option(names = "--timeout-ms", defaultValue = "5000", description = "A request not answered in this counts as timed out (default: ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @Option(names = "--echo", description = "Run the load against echo workers behind our broker only.")
+    boolean echo;
+
+    @Option(names = "--compare-echo", description = "Full stack, then echo workers, then the full stack at half its rate.")
+    boolean compareEcho;
+
+    @Option(names = "--json", description = "Print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadBenchmark.Settings settings = new LoadBenchmark.Settings(broker, proxy, clients, workload,
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), rate, subscribers,
+                messageBytes, Duration.ofMillis(timeoutMillis));
+        Map<String, LoadResult> results = new LinkedHashMap<>();
+        if (echo) {
+            results.put("echo", runEcho(settings));
+        } else if (embedded) {
+            try (ScratchDirectory data = new ScratchDirectory("bbs-bench")) {
+                EmbeddedCluster.Config config = EmbeddedCluster.Config.loopback(basePort, data.path(), servers);
+                try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
+                    runFullStack(settings.against(config.clientEndpoint(), config.subscriberEndpoint()), results);
+                }
+            }
+        } else {
+            runFullStack(settings, results);
+        }
+        report(results);
+        return 0;
+    }
+
+    private void runFullStack(LoadBenchmark.Settings settings, Map<String, LoadResult> results) throws Exception {
+        LoadResult full = LoadBenchmark.run(settings);
+        results.put("full", full);
+        if (compareEcho) {
+            results.put("echo", runEcho(settings));
+            results.put("full_at_half_rate", LoadBenchmark.run(settings.atRate(full.throughput() / 2)));
+        }
+    }
+
+    /** The same load through a broker of our own (after the embedded roles' ports) with echo workers. */
+    private LoadResult runEcho(LoadBenchmark.Settings settings) throws InterruptedException {
+        int port = basePort + 5 + servers;
+        try (EchoCluster ignored = EchoCluster.start("tcp://127.0.0.1:" + port, "tcp://127.0.0.1:" + (port + 1),
+                servers * BoardServer.DEFAULT_WORKERS, Duration.ofSeconds(1))) {
+            return LoadBenchmark.run(settings.against("tcp://127.0.0.1:" + port, null));
+        }
+    }
+
+    private void report(Map<String, LoadResult> results) throws Exception {
+        LoadResult full = results.get("full");
+        LoadResult echoed = results.get("echo");
+        LoadResult half = results.get("full_at_half_rate");
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            results.forEach((label, result) -> out.put(label, result.toMap()));
+            if (full != null && echoed != null) {
+                out.put("echo_ratio", Math.round(1000 * full.throughput() / echoed.throughput()) / 1000.0);
+            }
+            System.out.println(new ObjectMapper().writeValueAsString(out));
+            return;
+        }
+        results.forEach((label, result) -> result.print(System.out, label));
+        if (full != null && echoed != null) {
+            System.out.printf("full stack at %.0f%% of the echo throughput (%.0f vs %.0f req/s)%n",
+                    100 * full.throughput() / echoed.throughput(), full.throughput(), echoed.throughput());
+        }
+        if (half != null) {
+            System.out.printf("publish p99 at half the full stack's rate (%.0f req/s): %.2f ms%n",
+                    half.settings().rate(), half.p99Millis(Services.PUBLISH));
+        }
+    }
+}
