@@ -16,7 +16,6 @@ import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.CatchUpPage;
 import org.bulletinboard.server.store.Event;
-import org.bulletinboard.server.store.FoldedState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
@@ -105,29 +104,28 @@ public final class CatchUp implements AutoCloseable {
         }
     }
 
-    /** Asks one peer for pages of what this server lacks until it has no more. */
+    /**
+     * Asks one peer for pages of what this server lacks until it has no more. Pages from the peer's memory come
+     * in (origin, seq) order, so the vector sent advances with them; pages from a scan of its log come in log
+     * order, so the vector stays and the cursor advances instead.
+     */
     private void pullFrom(Peer peer) {
         Map<String, Long> after = new HashMap<>(store.versionVector());
-        FoldedState folded = null;
+        Long cursor = null;
         int pulled = 0;
         CatchUpPage page;
         try (PeerClient client = new PeerClient(context, peer, stamper, requestTimeout, wakeup::stopped)) {
-            boolean first = true;
             do {
                 page = ReplicationMessages.catchUpPage(
-                        client.call(Services.CATCH_UP, ReplicationMessages.catchUpRequest(self, after, first)));
-                first = false;
-                if (page.folded() != null) {
-                    folded = page.folded();
-                }
+                        client.call(Services.CATCH_UP, ReplicationMessages.catchUpRequest(self, after, cursor)));
                 pulled += store.applyReplicated(page.events());
-                for (Event event : page.events()) {
-                    after.merge(event.origin(), event.seq(), Math::max);
+                cursor = page.cursor();
+                if (cursor == null) {
+                    for (Event event : page.events()) {
+                        after.merge(event.origin(), event.seq(), Math::max);
+                    }
                 }
             } while (page.more() && !wakeup.stopped());
-            if (folded != null && !page.more()) {
-                store.mergeFolded(folded); // only now: it covers events the pages above delivered
-            }
         } catch (RequestTimeoutException e) {
             log.warn("peer {} did not answer a catch-up request: {}", peer.name(), e.getMessage());
             return;
@@ -138,8 +136,8 @@ public final class CatchUp implements AutoCloseable {
             log.error("could not persist events caught up from {}", peer.name(), e);
             return;
         }
-        if (pulled > 0 || folded != null) {
-            log.info("caught up from {}: {} events{}", peer.name(), pulled, folded != null ? " and its folded state" : "");
+        if (pulled > 0) {
+            log.info("caught up from {}: {} events", peer.name(), pulled);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.bulletinboard.server.replication;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.bulletinboard.protocol.Envelope;
@@ -27,7 +29,11 @@ public final class CatchUpResponder {
             }
             after.put(entry.getKey(), seq);
         }
-        boolean withFolded = Boolean.TRUE.equals(request.data().get("folded"));
-        return ReplicationMessages.catchUpReply(store.catchUpPage(after, withFolded, PAGE_BYTES));
+        try {
+            return ReplicationMessages.catchUpReply(
+                    store.catchUpPage(after, ReplicationMessages.cursor(request.data()), PAGE_BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the log for a catch-up page", e);
+        }
     }
 }

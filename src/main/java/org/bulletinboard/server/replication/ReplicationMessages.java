@@ -9,7 +9,6 @@ import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.server.store.CatchUpPage;
 import org.bulletinboard.server.store.Event;
-import org.bulletinboard.server.store.FoldedState;
 
 /**
  * Server-to-server replication frames; all carry timestamp and clock like every frame.
@@ -42,11 +41,14 @@ public final class ReplicationMessages {
         return new ArrayList<>(Fields.list(data, "events"));
     }
 
-    static Map<String, Object> catchUpRequest(String from, Map<String, Long> after, boolean withFolded) {
+    /** @param cursor where the peer's previous answer said its log scan continues, or null */
+    static Map<String, Object> catchUpRequest(String from, Map<String, Long> after, Long cursor) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("from", from);
         data.put("after", after);
-        data.put("folded", withFolded);
+        if (cursor != null) {
+            data.put("cursor", cursor);
+        }
         return data;
     }
 
@@ -55,8 +57,8 @@ public final class ReplicationMessages {
         data.put("status", "OK");
         data.put("events", page.events().stream().map(Event::toWire).toList());
         data.put("more", page.more());
-        if (page.folded() != null) {
-            data.put("folded", page.folded().toWire());
+        if (page.cursor() != null) {
+            data.put("cursor", page.cursor());
         }
         return data;
     }
@@ -71,8 +73,16 @@ public final class ReplicationMessages {
         if (!(data.get("more") instanceof Boolean more)) {
             throw new ProtocolException("field 'more' must be a boolean");
         }
-        FoldedState folded = data.get("folded") == null ? null : FoldedState.fromWire(Fields.map(data, "folded"));
-        return new CatchUpPage(events, more, folded);
+        return new CatchUpPage(events, more, cursor(data));
+    }
+
+    /** The optional {@code cursor} of a catch-up request or answer: a log position. */
+    static Long cursor(Map<String, Object> data) throws ProtocolException {
+        Long cursor = Fields.optionalInteger(data, "cursor").orElse(null);
+        if (cursor != null && cursor < 0) {
+            throw new ProtocolException("field 'cursor' must not be negative, got " + cursor);
+        }
+        return cursor;
     }
 
     public static Map<String, Object> ack(List<String> ids) {

@@ -1,70 +1,95 @@
 package org.bulletinboard.server.store;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.bulletinboard.server.store.BoardView.ChannelRecord;
 import org.bulletinboard.server.store.BoardView.UserRecord;
 
 /**
- * The state derived from events. Every rule is a join (min, max, set union), so servers that receive the same
- * events in any order, or merge each other's folded state, derive the same board:
+ * The state derived from events, in memory: users, channels, and the latest posts of each channel and messages
+ * to each user (a window as long as the longest read; older history stays in the log on disk). Every rule is a
+ * join (min, max, set union), so servers that receive the same events in any order derive the same board:
  * <ul>
  *   <li>a user's first and last login are the min and max over login events (a repeated login changes nothing);
  *   <li>a channel's creation time is the min over its creation events;
  *   <li>posts and messages are sets in history order; of several carrying the same request id (a client retry
- *       that reached two servers) only the first in history order counts.
+ *       that reached two servers) only the first in history order counts, as long as the request is recent.
  * </ul>
  * Not thread-safe: the store guards it.
  */
 final class Board {
+    private final int window;
     private final TreeMap<String, UserRecord> users = new TreeMap<>();
     private final TreeMap<String, ChannelRecord> channels = new TreeMap<>();
     private final TreeMap<String, NavigableSet<Event>> posts = new TreeMap<>();
     private final TreeMap<String, NavigableSet<Event>> messages = new TreeMap<>();
-    /** Request id of each post or message held, to its winning event. */
-    private final Map<String, Event> historyRequests = new HashMap<>();
-    /** Request ids of logins and channel creations, which leave no event behind once folded. */
-    private final Set<String> foldedRequests = new HashSet<>();
+    private final RecentRequests requests;
     private long maxLamport;
 
-    void apply(Event event) {
+    /**
+     * @param window          posts per channel and messages per user kept in memory
+     * @param requestCapacity request ids remembered for recognising retries
+     */
+    Board(int window, int requestCapacity) {
+        this.window = window;
+        this.requests = new RecentRequests(requestCapacity);
+    }
+
+    /** Applies an event that starts at {@code logPosition} in the log. */
+    void apply(Event event, long logPosition) {
         maxLamport = Math.max(maxLamport, event.lamport());
         switch (event.type()) {
             case Event.LOGIN -> {
-                mergeUser(event.user(), new UserRecord(event.timestamp(), event.timestamp()));
-                rememberFolded(event.request());
+                users.merge(event.user(), new UserRecord(event.timestamp(), event.timestamp()), UserRecord::merge);
+                rememberFolded(event.request(), logPosition);
             }
             case Event.CHANNEL -> {
-                mergeChannel(event.channel(), new ChannelRecord(event.timestamp()));
-                rememberFolded(event.request());
+                channels.merge(event.channel(), new ChannelRecord(event.timestamp()), ChannelRecord::merge);
+                rememberFolded(event.request(), logPosition);
             }
-            case Event.POST, Event.MESSAGE -> addHistory(event);
+            case Event.POST, Event.MESSAGE -> addHistory(event, logPosition);
             default -> throw new IllegalArgumentException("unknown event type " + event.type());
         }
     }
 
-    private void addHistory(Event event) {
-        if (event.request() != null) {
-            Event held = historyRequests.get(event.request());
-            if (held != null && Event.HISTORY_ORDER.compare(held, event) <= 0) {
-                return; // the same request already counts through an earlier event
-            }
-            if (held != null) {
-                historyOf(held).remove(held);
-            }
-            historyRequests.put(event.request(), event);
+    /**
+     * Only remembers the request id of an event the restored snapshot already reflects: recovery reads that far
+     * back in the log to rebuild the window of recent requests.
+     */
+    void rememberRequest(Event event, long logPosition) {
+        if (event.request() == null) {
+            return;
         }
-        historyOf(event).add(event);
+        RecentRequests.Entry held = requests.get(event.request());
+        if (!event.isHistory()) {
+            rememberFolded(event.request(), logPosition);
+        } else if (held == null || held.winner() == null || Event.HISTORY_ORDER.compare(event, held.winner()) < 0) {
+            requests.put(event.request(), new RecentRequests.Entry(logPosition, event.slim()));
+        }
+    }
+
+    private void addHistory(Event event, long logPosition) {
+        if (event.request() != null) {
+            RecentRequests.Entry held = requests.get(event.request());
+            if (held != null && held.winner() != null) {
+                if (Event.HISTORY_ORDER.compare(held.winner(), event) <= 0) {
+                    return; // the same request already counts through an earlier event
+                }
+                historyOf(held.winner()).remove(held.winner());
+            }
+            requests.put(event.request(), new RecentRequests.Entry(logPosition, event.slim()));
+        }
+        NavigableSet<Event> history = historyOf(event);
+        history.add(event);
+        if (history.size() > window) {
+            history.pollFirst();
+        }
     }
 
     private NavigableSet<Event> historyOf(Event event) {
@@ -73,36 +98,28 @@ final class Board {
                 : messages.computeIfAbsent(event.dst(), d -> new TreeSet<>(Event.HISTORY_ORDER));
     }
 
-    private void rememberFolded(String request) {
-        if (request != null) {
-            foldedRequests.add(request);
+    private void rememberFolded(String request, long logPosition) {
+        if (request != null && !requests.contains(request)) {
+            requests.put(request, new RecentRequests.Entry(logPosition, null));
         }
     }
 
-    void mergeUser(String name, UserRecord record) {
-        users.merge(name, record, UserRecord::merge);
-    }
-
-    void mergeChannel(String name, ChannelRecord record) {
-        channels.merge(name, record, ChannelRecord::merge);
-    }
-
-    /** Merges folded state from a snapshot or a peer: a join, like applying the events it stands for. */
-    void mergeFolded(FoldedState state) {
-        state.users().forEach(this::mergeUser);
-        state.channels().forEach(this::mergeChannel);
-        foldedRequests.addAll(state.requests());
-        maxLamport = Math.max(maxLamport, state.maxLamport());
-    }
-
-    /** Users, channels and the request ids that went into them, with the coverage the caller supplies. */
-    FoldedState folded(Coverage covers) {
-        return new FoldedState(covers, Map.copyOf(users), Map.copyOf(channels), List.copyOf(new TreeSet<>(foldedRequests)),
-                maxLamport);
+    /** Puts back what a snapshot holds (the requests come back from the log, see {@link #rememberRequest}). */
+    void restore(Snapshot snapshot) {
+        users.putAll(snapshot.users());
+        channels.putAll(snapshot.channels());
+        snapshot.posts().forEach((channel, events) -> events.forEach(e -> historyOf(e).add(e)));
+        snapshot.messages().forEach((user, events) -> events.forEach(e -> historyOf(e).add(e)));
+        maxLamport = Math.max(maxLamport, snapshot.maxLamport());
     }
 
     boolean hasRequest(String request) {
-        return historyRequests.containsKey(request) || foldedRequests.contains(request);
+        return requests.contains(request);
+    }
+
+    /** Where recovery must start reading the log to know the recent requests again. */
+    long oldestRequestPosition(long fallback) {
+        return requests.oldestPosition(fallback);
     }
 
     boolean hasUser(String name) {
@@ -125,12 +142,6 @@ final class Board {
         return maxLamport;
     }
 
-    /** Whether this post or message counts (false for one that lost to an earlier event of the same request). */
-    boolean holdsHistory(Event event) {
-        NavigableSet<Event> set = Event.POST.equals(event.type()) ? posts.get(event.channel()) : messages.get(event.dst());
-        return set != null && set.contains(event);
-    }
-
     /** The last {@code limit} posts of a channel, oldest first. */
     List<Event> posts(String channel, int limit) {
         return last(posts.get(channel), limit);
@@ -145,13 +156,12 @@ final class Board {
         if (events == null) {
             return List.of();
         }
-        ArrayDeque<Event> window = new ArrayDeque<>(Math.min(limit, events.size()));
-        for (Iterator<Event> newest = events.descendingIterator(); newest.hasNext() && window.size() < limit; ) {
-            window.addFirst(newest.next());
-        }
+        List<Event> window = new ArrayList<>(events.descendingSet().stream().limit(limit).toList());
+        Collections.reverse(window);
         return List.copyOf(window);
     }
 
+    /** A copy of everything held; bounded by users, channels and the windows, not by history. */
     BoardView view() {
         return new BoardView(Collections.unmodifiableMap(new TreeMap<>(users)),
                 Collections.unmodifiableMap(new TreeMap<>(channels)), copy(posts), copy(messages));

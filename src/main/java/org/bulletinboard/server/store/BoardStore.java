@@ -5,22 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server's durable state: a snapshot of the compacted board plus the event log written since, and the board
- * derived from both. Every event is applied at most once, whichever server it came from and however often it
- * arrives. Writers share fsyncs (group commit); the log is compacted into a new snapshot once it holds as many
- * events as the snapshot (and at least {@code compactAfter}), so start-up reads at most about twice the state.
- * Thread-safe.
+ * A server's durable state: the event log, which keeps all history, and a checkpoint of the board derived from
+ * it. Every event is applied at most once, whichever server it came from and however often it arrives. Writers
+ * share fsyncs (group commit). Every {@code checkpointEvery} events the board is written as a new snapshot,
+ * outside the store lock, so start-up reads the snapshot and a bounded tail of the log. Memory holds the
+ * users, channels, the latest posts and messages of each, the recent request ids, and where the events since
+ * the last checkpoint are in the log; older history is only on disk. Thread-safe.
  */
 public final class BoardStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BoardStore.class);
@@ -28,7 +30,9 @@ public final class BoardStore implements AutoCloseable {
     static final String ORIGIN_FILE = "origin";
     /** Longest server name: its origin adds a dot and six characters and must stay a valid name. */
     public static final int MAX_SERVER_NAME = Fields.MAX_NAME_LENGTH - 7;
-    public static final int DEFAULT_COMPACT_AFTER = 10_000;
+    public static final int DEFAULT_CHECKPOINT_EVERY = 50_000;
+    /** Writes whose request ids are remembered: retries come within seconds, this is minutes at full load. */
+    static final int RECENT_REQUESTS = 100_000;
 
     /** What a local write did: the event written, or no event and {@code duplicate} for a request already applied. */
     public record Commit(Event event, boolean duplicate) {}
@@ -36,40 +40,48 @@ public final class BoardStore implements AutoCloseable {
     private final Path dataDir;
     private final String origin;
     private final Stamper stamper;
-    private final int compactAfter;
-    private final Board board = new Board();
+    private final int checkpointEvery;
+    private final Board board = new Board(Fields.MAX_HISTORY_LIMIT, RECENT_REQUESTS);
     private final SeenEvents seen = new SeenEvents();
-    /** Every event a peer may still ask for, by origin and seq: the log's events and every post and message. */
-    private final TreeMap<String, TreeMap<Long, Event>> byOrigin = new TreeMap<>();
+    /** Log positions of the events since the last checkpoint, by origin and seq: what catch-up serves from memory. */
+    private final TreeMap<String, TreeMap<Long, Long>> recent = new TreeMap<>();
+    /** Per origin, the highest seq no longer in {@link #recent}: a peer below it is served from a log scan. */
+    private final Map<String, Long> evictedUpTo = new HashMap<>();
+    private final ReentrantLock checkpointing = new ReentrantLock();
     private final EventLog eventLog;
-    /** What the snapshot on disk covers: events a peer may lack that exist here only as folded state. */
-    private Coverage compacted = Coverage.NONE;
-    private long eventsSinceSnapshot;
-    private long historyInSnapshot;
+    private long eventsSinceCheckpoint;
 
-    private BoardStore(Path dataDir, String serverName, Stamper stamper, int compactAfter) throws IOException {
+    private BoardStore(Path dataDir, String serverName, Stamper stamper, int checkpointEvery) throws IOException {
         this.dataDir = dataDir;
         this.stamper = stamper;
-        this.compactAfter = compactAfter;
+        this.checkpointEvery = checkpointEvery;
         Files.createDirectories(dataDir);
         this.origin = originOf(dataDir, serverName);
+        long started = System.nanoTime();
+        Path logFile = dataDir.resolve(LOG_FILE);
         Snapshot snapshot = Snapshot.read(dataDir);
+        long from = 0;
         if (snapshot != null) {
-            load(snapshot);
+            board.restore(snapshot);
+            seen.addAll(snapshot.covers());
+            evictedUpTo.putAll(snapshot.covers().highest());
+            from = snapshot.logPosition();
+            EventLog.read(logFile, snapshot.requestsFrom(), from, board::rememberRequest);
         }
-        this.eventLog = EventLog.open(dataDir.resolve(LOG_FILE), this::applyRecovered);
+        this.eventLog = EventLog.open(logFile, from, this::applyRecovered);
         stamper.lamport().onReceive(board.maxLamport());
-        log.info("recovered {} events from {} ({} from the log; own sequence at {})",
-                eventCount(), dataDir, eventsSinceSnapshot, seen.highest(origin));
+        log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot; own sequence at {})",
+                eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint,
+                seen.highest(origin));
     }
 
     /** Opens (or creates) the store of server {@code serverName} in {@code dataDir}: snapshot, then the log after it. */
     public static BoardStore open(Path dataDir, String serverName, Stamper stamper) throws IOException {
-        return new BoardStore(dataDir, serverName, stamper, DEFAULT_COMPACT_AFTER);
+        return new BoardStore(dataDir, serverName, stamper, DEFAULT_CHECKPOINT_EVERY);
     }
 
-    public static BoardStore open(Path dataDir, String serverName, Stamper stamper, int compactAfter) throws IOException {
-        return new BoardStore(dataDir, serverName, stamper, compactAfter);
+    public static BoardStore open(Path dataDir, String serverName, Stamper stamper, int checkpointEvery) throws IOException {
+        return new BoardStore(dataDir, serverName, stamper, checkpointEvery);
     }
 
     /**
@@ -91,56 +103,31 @@ public final class BoardStore implements AutoCloseable {
         return origin;
     }
 
-    /** Reads what a data directory holds without opening it for writing (for checks and tools). */
+    /**
+     * Everything a data directory holds, all history included, read from its whole log without opening it for
+     * writing (for checks and tools; memory grows with history).
+     */
     public static BoardView read(Path dataDir) throws IOException {
-        Board board = new Board();
+        Board board = new Board(Integer.MAX_VALUE, Integer.MAX_VALUE);
         SeenEvents seen = new SeenEvents();
-        Snapshot snapshot = Snapshot.read(dataDir);
-        if (snapshot != null) {
-            restore(snapshot, board, seen, event -> { });
-        }
-        EventLog.read(dataDir.resolve(LOG_FILE), event -> {
+        EventLog.read(dataDir.resolve(LOG_FILE), 0, Long.MAX_VALUE, (event, position) -> {
             if (seen.add(event.origin(), event.seq())) {
-                board.apply(event);
+                board.apply(event, position);
             }
         });
         return board.view();
     }
 
-    private void load(Snapshot snapshot) {
-        restore(snapshot, board, seen, event -> {
-            index(event);
-            historyInSnapshot++;
-        });
-        compacted = snapshot.folded().covers();
-    }
-
-    /** Puts a snapshot into a board and what it covers into {@code seen}; {@code each} sees every post and message. */
-    private static void restore(Snapshot snapshot, Board board, SeenEvents seen, Consumer<Event> each) {
-        board.mergeFolded(snapshot.folded());
-        seen.addAll(snapshot.folded().covers());
-        for (Map<String, List<Event>> history : List.of(snapshot.posts(), snapshot.messages())) {
-            history.values().forEach(events -> events.forEach(event -> {
-                board.apply(event);
-                each.accept(event);
-            }));
-        }
-    }
-
-    private void applyRecovered(Event event) {
+    private void applyRecovered(Event event, long position) {
         if (seen.add(event.origin(), event.seq())) {
-            remember(event);
+            remember(event, position);
         }
     }
 
-    private void remember(Event event) {
-        board.apply(event);
-        index(event);
-        eventsSinceSnapshot++;
-    }
-
-    private void index(Event event) {
-        byOrigin.computeIfAbsent(event.origin(), o -> new TreeMap<>()).put(event.seq(), event);
+    private void remember(Event event, long position) {
+        board.apply(event, position);
+        recent.computeIfAbsent(event.origin(), o -> new TreeMap<>()).put(event.seq(), position);
+        eventsSinceCheckpoint++;
     }
 
     /**
@@ -156,57 +143,84 @@ public final class BoardStore implements AutoCloseable {
                 position = eventLog.position(); // the original may still be on its way to disk
             } else {
                 Event event = draft.stamped(origin, seen.highest(origin) + 1, stamper.lamport().tick(), stamper.nowMillis());
-                position = eventLog.append(List.of(event));
+                long start = eventLog.position();
+                position = eventLog.append(EventLog.encode(List.of(event)));
                 seen.add(origin, event.seq());
-                remember(event);
+                remember(event, start);
                 commit = new Commit(event, false);
             }
         }
         eventLog.sync(position);
-        compactIfDue();
+        checkpointIfDue();
         return commit;
     }
 
     /** Makes peers' events durable and applies those not held yet; returns how many were new. */
     public int applyReplicated(List<Event> events) throws IOException {
         long position;
-        List<Event> fresh = new ArrayList<>();
+        int fresh = 0;
         synchronized (this) {
+            List<Event> unseen = new ArrayList<>(events.size());
             for (Event event : events) {
-                if (seen.add(event.origin(), event.seq())) {
-                    fresh.add(event);
-                    remember(event);
+                if (!seen.contains(event.origin(), event.seq())) {
+                    unseen.add(event);
                 }
             }
-            position = fresh.isEmpty() ? eventLog.position() : eventLog.append(fresh);
+            long start = eventLog.position();
+            position = unseen.isEmpty() ? start : eventLog.append(EventLog.encode(unseen));
+            for (Event event : unseen) {
+                if (seen.add(event.origin(), event.seq())) { // the same event twice in one batch counts once
+                    remember(event, start);
+                    fresh++;
+                }
+            }
         }
         eventLog.sync(position);
-        compactIfDue();
-        return fresh.size();
+        checkpointIfDue();
+        return fresh;
     }
 
     /**
-     * Events a peer whose version vector is {@code after} may lack, at most about {@code maxBytes} of them, in
-     * (origin, seq) order; with the folded state if asked for and the peer lacks events folded into it.
+     * Events a peer whose version vector is {@code after} may lack, at most about {@code maxBytes} of them. From
+     * memory, in (origin, seq) order, when the peer lacks only events since the last checkpoint; otherwise from
+     * a scan of the log starting at {@code cursor} (null: the beginning), whose answer says where to continue.
      */
-    public synchronized CatchUpPage catchUpPage(Map<String, Long> after, boolean withFolded, long maxBytes) {
-        List<Event> events = new ArrayList<>();
-        long bytes = 0;
-        boolean more = false;
-        scan:
-        for (Map.Entry<String, TreeMap<Long, Event>> from : byOrigin.entrySet()) {
-            for (Event event : from.getValue().tailMap(after.getOrDefault(from.getKey(), 0L), false).values()) {
-                long size = wireSize(event);
-                if (!events.isEmpty() && bytes + size > maxBytes) {
-                    more = true;
-                    break scan;
-                }
-                events.add(event);
-                bytes += size;
+    public CatchUpPage catchUpPage(Map<String, Long> after, Long cursor, long maxBytes) throws IOException {
+        List<Long> positions = new ArrayList<>();
+        synchronized (this) {
+            boolean inMemory = cursor == null && evictedUpTo.entrySet().stream()
+                    .allMatch(e -> after.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            if (inMemory) {
+                long durable = eventLog.durablePosition();
+                recent.forEach((from, seqs) -> seqs.tailMap(after.getOrDefault(from, 0L), false).values()
+                        .stream().filter(position -> position < durable).forEach(positions::add));
             }
         }
-        FoldedState folded = withFolded && compacted.exceeds(after) ? board.folded(compacted) : null;
-        return new CatchUpPage(events, more, folded);
+        if (positions.isEmpty() && cursor == null && !needsScan(after)) {
+            return new CatchUpPage(List.of(), false, null);
+        }
+        if (!positions.isEmpty()) {
+            List<Event> events = new ArrayList<>();
+            long bytes = 0;
+            for (long position : positions) {
+                if (bytes >= maxBytes) {
+                    return new CatchUpPage(events, true, null);
+                }
+                Event event = eventLog.readAt(position);
+                events.add(event);
+                bytes += wireSize(event);
+            }
+            return new CatchUpPage(events, false, null);
+        }
+        EventLog.Scan scan = eventLog.scan(cursor == null ? 0 : cursor, maxBytes);
+        List<Event> lacking = scan.events().stream()
+                .filter(e -> e.seq() > after.getOrDefault(e.origin(), 0L)).toList();
+        return new CatchUpPage(lacking, scan.next() < eventLog.durablePosition(), scan.next());
+    }
+
+    /** Whether a peer at {@code after} lacks events that only a scan of the log can find. */
+    private synchronized boolean needsScan(Map<String, Long> after) {
+        return evictedUpTo.entrySet().stream().anyMatch(e -> after.getOrDefault(e.getKey(), 0L) < e.getValue());
     }
 
     /** An upper bound of an event's encoded size: text is at most 3 bytes per UTF-16 unit. */
@@ -214,35 +228,42 @@ public final class BoardStore implements AutoCloseable {
         return 256 + 3L * (event.message() == null ? 0 : event.message().length());
     }
 
-    /**
-     * Merges a peer's folded state, once every event it holds beside it has been applied, and writes a snapshot
-     * at once: the merged state exists in no log, so it is made durable this way.
-     */
-    public synchronized void mergeFolded(FoldedState folded) throws IOException {
-        board.mergeFolded(folded);
-        seen.addAll(folded.covers());
-        compact();
-    }
-
-    private synchronized void compactIfDue() throws IOException {
-        if (eventsSinceSnapshot >= Math.max(compactAfter, historyInSnapshot)) {
-            compact();
+    private void checkpointIfDue() throws IOException {
+        boolean due;
+        synchronized (this) {
+            due = eventsSinceCheckpoint >= checkpointEvery;
+        }
+        if (due && checkpointing.tryLock()) { // a writer that finds one under way goes on
+            try {
+                checkpoint(false);
+            } finally {
+                checkpointing.unlock();
+            }
         }
     }
 
-    /** Writes the whole board as a new snapshot and empties the log, which it now covers. */
-    private void compact() throws IOException {
+    /**
+     * Writes the board as a new snapshot covering the log up to now. The state is copied under the store lock
+     * (bounded by users, channels and windows); the log is forced and the file written after it is released.
+     */
+    private void checkpoint(boolean always) throws IOException {
         long started = System.nanoTime();
-        Coverage covers = seen.coverage();
-        BoardView view = board.view();
-        Snapshot.of(board.folded(covers), view).write(dataDir);
-        eventLog.clear();
-        compacted = covers;
-        byOrigin.values().forEach(events -> events.values().removeIf(e -> !e.isHistory() || !board.holdsHistory(e)));
-        historyInSnapshot = view.postCount() + view.messageCount();
-        eventsSinceSnapshot = 0;
-        log.info("compacted into a snapshot of {} posts and messages in {} ms",
-                historyInSnapshot, (System.nanoTime() - started) / 1_000_000);
+        Snapshot snapshot;
+        synchronized (this) {
+            if (!always && eventsSinceCheckpoint < checkpointEvery) {
+                return;
+            }
+            long position = eventLog.position();
+            snapshot = Snapshot.of(position, board.oldestRequestPosition(position), seen.coverage(),
+                    board.maxLamport(), board.view());
+            recent.forEach((from, seqs) -> evictedUpTo.merge(from, seqs.lastKey(), Math::max));
+            recent.clear();
+            eventsSinceCheckpoint = 0;
+        }
+        eventLog.sync(snapshot.logPosition());
+        snapshot.write(dataDir);
+        log.info("checkpoint at log byte {} written in {} ms", snapshot.logPosition(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     public synchronized Map<String, Long> versionVector() {
@@ -277,23 +298,26 @@ public final class BoardStore implements AutoCloseable {
         return board.messagesTo(user, limit);
     }
 
+    /** Users, channels, and the latest posts and messages held in memory. */
     public synchronized BoardView view() {
         return board.view();
     }
 
-    /** How many events this store covers, whether held as events or folded. */
+    /** How many events this store holds. */
     public synchronized long eventCount() {
         Coverage coverage = seen.coverage();
         return coverage.vector().values().stream().mapToLong(Long::longValue).sum()
                 + coverage.gaps().values().stream().mapToLong(List::size).sum();
     }
 
-    /** Compacts, so the data directory holds one snapshot (the derived JSON) and an empty log, then closes. */
+    /** Writes a checkpoint, so the next start reads no log tail, then closes. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        checkpointing.lock();
         try {
-            compact();
+            checkpoint(true);
         } finally {
+            checkpointing.unlock();
             eventLog.close();
         }
     }

@@ -16,19 +16,10 @@ public record Coverage(Map<String, Long> vector, Map<String, List<Long>> gaps) {
         gaps = new TreeMap<>(gaps);
     }
 
-    /** Whether some covered event is not below {@code other}'s contiguous vector, i.e. {@code other} may lack it. */
-    boolean exceeds(Map<String, Long> other) {
-        for (Map.Entry<String, Long> entry : vector.entrySet()) {
-            if (entry.getValue() > other.getOrDefault(entry.getKey(), 0L)) {
-                return true;
-            }
-        }
-        for (Map.Entry<String, List<Long>> entry : gaps.entrySet()) {
-            long upTo = other.getOrDefault(entry.getKey(), 0L);
-            if (entry.getValue().stream().anyMatch(seq -> seq > upTo)) {
-                return true;
-            }
-        }
-        return false;
+    /** The highest sequence number covered from each origin, gap or not. */
+    Map<String, Long> highest() {
+        Map<String, Long> highest = new TreeMap<>(vector);
+        gaps.forEach((origin, seqs) -> seqs.forEach(seq -> highest.merge(origin, seq, Math::max)));
+        return highest;
     }
 }

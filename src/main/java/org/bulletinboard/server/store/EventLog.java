@@ -13,90 +13,114 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The append-only event log: one JSON object per line. {@link #append} writes without forcing; {@link #sync}
- * returns once the data is on disk, and one fsync covers every append made before it, so concurrent writers
- * share fsyncs (group commit). A crash can leave only the last line torn (no newline, or unreadable); recovery
- * drops it, since it was never acknowledged. An unreadable line before the end is corruption and stops recovery.
+ * The append-only event log, one JSON object per line, kept whole: it is the server's history, read back by
+ * position. {@link #append} writes without forcing; {@link #sync} returns once the data is on disk, and one
+ * fsync covers every append made before it, so concurrent writers share fsyncs (group commit). A crash can
+ * leave only the last line torn (no newline, or unreadable); recovery drops it, since it was never
+ * acknowledged. An unreadable line before the end is corruption and stops recovery.
  */
 final class EventLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final FileChannel channel;
-    private final Object syncLock = new Object();
-    /** Bytes appended since opening, across {@link #clear}s: a position that only grows. */
-    private volatile long written;
-    private long durable; // guarded by syncLock
-    private boolean syncing; // guarded by syncLock: a writer is forcing the file
-
-    private EventLog(FileChannel channel) {
-        this.channel = channel;
+    /** Receives each event read back and the log position its line starts at. */
+    interface Reader {
+        void accept(Event event, long position);
     }
 
-    /** Replays the log into {@code sink}, cuts off a torn tail, and opens the log for appending. */
-    static EventLog open(Path file, Consumer<Event> sink) throws IOException {
+    /** Events read from {@link #scan}, and the position right after the last line read. */
+    record Scan(List<Event> events, long next) {}
+
+    private final Path file;
+    private final FileChannel channel;
+    private final Object syncLock = new Object();
+    /** The end of the log: where the next append goes. */
+    private volatile long written;
+    private volatile long durable; // advanced under syncLock
+    private boolean syncing; // guarded by syncLock: a writer is forcing the file
+
+    private EventLog(Path file, FileChannel channel, long length) {
+        this.file = file;
+        this.channel = channel;
+        this.written = length;
+        this.durable = length;
+    }
+
+    /** Replays the log from {@code from} into {@code reader}, cuts off a torn tail, and opens it for appending. */
+    static EventLog open(Path file, long from, Reader reader) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         FileChannel channel = FileChannel.open(file,
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            long validLength = replay(channel, file, sink);
+            long validLength = replay(channel, file, from, Long.MAX_VALUE, reader);
             if (validLength < channel.size()) {
                 log.warn("{}: dropping a torn last line ({} bytes) left by a crash", file, channel.size() - validLength);
                 channel.truncate(validLength);
                 channel.force(true);
             }
             channel.position(validLength);
-            return new EventLog(channel);
+            return new EventLog(file, channel, validLength);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    /** Reads a log without changing it (a torn tail is skipped, not cut). */
-    static void read(Path file, Consumer<Event> sink) throws IOException {
+    /**
+     * Reads the lines of a log that start at {@code from} or later and before {@code until}, without changing it
+     * (a torn tail is skipped, not cut).
+     */
+    static void read(Path file, long from, long until, Reader reader) throws IOException {
         if (!Files.exists(file)) {
+            if (from > 0) {
+                throw new IOException(file + " is missing, but the snapshot covers " + from + " bytes of it");
+            }
             return;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            replay(channel, file, sink);
+            replay(channel, file, from, until, reader);
         }
     }
 
     /** Returns the length of the log up to the end of its last complete, readable line. */
-    private static long replay(FileChannel channel, Path file, Consumer<Event> sink) throws IOException {
-        channel.position(0);
+    private static long replay(FileChannel channel, Path file, long from, long until, Reader reader) throws IOException {
+        if (from > channel.size()) {
+            throw new IOException(file + " holds " + channel.size() + " bytes, but the snapshot covers " + from
+                    + "; the log was cut, refusing to start");
+        }
+        channel.position(from);
         InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        long offset = 0;
-        long validLength = 0;
+        long offset = from;
+        long validLength = from;
         long lineNumber = 0;
-        long unreadableLine = 0;
+        long unreadableAt = -1;
         int b;
-        while ((b = in.read()) != -1) {
+        while (validLength < until && (b = in.read()) != -1) {
             offset++;
             if (b != '\n') {
                 line.write(b);
                 continue;
             }
             lineNumber++;
-            if (unreadableLine > 0) {
-                throw new IOException(file + ": unreadable event at line " + unreadableLine
+            if (unreadableAt >= 0) {
+                throw new IOException(file + ": unreadable event at byte " + unreadableAt
                         + " is followed by more events; the log is corrupt, refusing to start");
             }
             Event event = parse(line.toByteArray());
             line.reset();
             if (event == null) {
-                unreadableLine = lineNumber; // tolerated only as the last line
+                unreadableAt = validLength; // tolerated only as the last line
                 continue;
             }
-            sink.accept(event);
+            reader.accept(event, validLength);
             validLength = offset;
         }
         return validLength;
@@ -112,18 +136,23 @@ final class EventLog implements AutoCloseable {
         }
     }
 
-    /** Writes events at the end of the log; returns the position to {@link #sync} to. Callers serialise appends. */
-    long append(List<Event> events) throws IOException {
+    /** The lines of {@code events}, ready to {@link #append}; callers serialise them outside any lock. */
+    static byte[] encode(List<Event> events) throws IOException {
         ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * events.size());
         for (Event event : events) {
             lines.write(JSON.writeValueAsBytes(event));
             lines.write('\n');
         }
-        ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());
+        return lines.toByteArray();
+    }
+
+    /** Writes encoded lines at the end of the log; returns the position to {@link #sync} to. Callers serialise appends. */
+    long append(byte[] lines) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(lines);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-        written += lines.size();
+        written += lines.length;
         return written;
     }
 
@@ -175,14 +204,63 @@ final class EventLog implements AutoCloseable {
         }
     }
 
-    /** Empties the log once a snapshot covers everything in it. Callers serialise this with appends. */
-    void clear() throws IOException {
-        synchronized (syncLock) {
-            channel.truncate(0);
-            channel.position(0);
-            channel.force(true);
-            durable = written;
+    /**
+     * Reads whole lines from {@code from} on, up to about {@code maxBytes} and never past what is on disk (an
+     * event not yet durable here must not reach a peer). Safe beside appends: it reads by position.
+     */
+    Scan scan(long from, long maxBytes) throws IOException {
+        long end = Math.min(durable, from + maxBytes);
+        List<Event> events = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, end - from));
+        while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
+            // positional reads until the range is in
         }
+        byte[] bytes = buffer.array();
+        int lineStart = 0;
+        for (int i = 0; i < buffer.position(); i++) {
+            if (bytes[i] == '\n') {
+                Event event = parse(Arrays.copyOfRange(bytes, lineStart, i));
+                if (event == null) {
+                    throw new IOException(file + ": unreadable event at byte " + (from + lineStart));
+                }
+                events.add(event);
+                lineStart = i + 1;
+            }
+        }
+        if (events.isEmpty() && end < durable) {
+            // one line longer than maxBytes: read exactly that line
+            return scan(from, maxBytes * 2);
+        }
+        return new Scan(events, from + lineStart);
+    }
+
+    /** The event whose line starts at {@code position}. */
+    Event readAt(long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1024);
+        while (true) {
+            int read = channel.read(buffer, position + buffer.position());
+            byte[] bytes = buffer.array();
+            for (int i = 0; i < buffer.position(); i++) {
+                if (bytes[i] == '\n') {
+                    Event event = parse(Arrays.copyOf(bytes, i));
+                    if (event == null) {
+                        throw new IOException(file + ": unreadable event at byte " + position);
+                    }
+                    return event;
+                }
+            }
+            if (read <= 0) {
+                throw new IOException(file + ": no whole line at byte " + position);
+            }
+            if (!buffer.hasRemaining()) {
+                buffer = ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+            }
+        }
+    }
+
+    /** The end of what is on disk. */
+    long durablePosition() {
+        return durable;
     }
 
     @Override

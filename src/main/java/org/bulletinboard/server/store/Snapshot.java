@@ -1,24 +1,31 @@
 package org.bulletinboard.server.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.bulletinboard.server.store.BoardView.ChannelRecord;
+import org.bulletinboard.server.store.BoardView.UserRecord;
 
 /**
- * A compacted board, the server's derived JSON: folded users and channels, every post and message in history
- * order, and the events it covers. Written atomically, so a crash leaves either the old snapshot or the new one. Servers holding the same events write identical files.
+ * A checkpoint of the derived board, the server's derived JSON: users, channels, the latest posts and messages
+ * of each channel and user, which events it covers, and how far into the log it reaches. Start-up reads it and
+ * then only the log after {@code logPosition} (and, for the request ids of recent writes, from
+ * {@code requestsFrom}). Its size depends on the users, channels and windows, not on the length of history,
+ * which stays in the log. Written atomically, so a crash leaves either the old checkpoint or the new one.
  */
-record Snapshot(int format, FoldedState folded, Map<String, List<Event>> posts, Map<String, List<Event>> messages) {
+record Snapshot(int format, long logPosition, long requestsFrom, Coverage covers, long maxLamport,
+                Map<String, UserRecord> users, Map<String, ChannelRecord> channels,
+                Map<String, List<Event>> posts, Map<String, List<Event>> messages) {
     static final String FILE = "snapshot.json";
-    static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final int FORMAT = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Snapshot of(FoldedState folded, BoardView view) {
-        return new Snapshot(FORMAT, folded, view.posts(), view.messages());
+    static Snapshot of(long logPosition, long requestsFrom, Coverage covers, long maxLamport, BoardView view) {
+        return new Snapshot(FORMAT, logPosition, requestsFrom, covers, maxLamport, view.users(), view.channels(),
+                view.posts(), view.messages());
     }
 
     /** The snapshot in {@code dataDir}, or null if there is none yet. */
@@ -27,11 +34,12 @@ record Snapshot(int format, FoldedState folded, Map<String, List<Event>> posts, 
         if (!Files.exists(file)) {
             return null;
         }
-        Snapshot snapshot = JSON.readValue(file.toFile(), Snapshot.class);
-        if (snapshot.format() != FORMAT) {
-            throw new IOException(file + ": snapshot format " + snapshot.format() + " is not " + FORMAT);
+        int format = JSON.readTree(file.toFile()).path("format").asInt();
+        if (format != FORMAT) {
+            throw new IOException(file + ": snapshot format " + format + " is not " + FORMAT
+                    + " (format 1 came before the log kept all history; this version cannot read it)");
         }
-        return snapshot;
+        return JSON.readValue(file.toFile(), Snapshot.class);
     }
 
     void write(Path dataDir) throws IOException {
