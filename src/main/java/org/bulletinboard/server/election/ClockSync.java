@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.bulletinboard.clock.BerkeleyRound;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.net.RequestTimeoutException;
@@ -30,7 +32,8 @@ import org.zeromq.ZContext;
  * server's {@code clock}, keeps the fastest of {@link #SAMPLES} round trips per server and compensates it by half,
  * and sends each server its own correction ({@code clock_adjust}). It works on each clock's target (reading plus
  * the correction still being slewed in), which does not move while clocks slew, so a round is never stale. A server that does not answer is skipped and
- * asked again next round. One thread; its sockets live for a round.
+ * asked again next round. One thread, with one connection per live peer kept from round to round (under load a
+ * round runs ten times a second, and a fresh connection each time cost more than the round).
  */
 public final class ClockSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClockSync.class);
@@ -51,6 +54,7 @@ public final class ClockSync implements AutoCloseable {
     private final BooleanSupplier coordinating;
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
+    private final Map<String, PeerClient> clients = new HashMap<>(); // by peer name; used on the loop thread only
     private final Wakeup wakeup = new Wakeup();
     private final Thread loop;
 
@@ -80,24 +84,51 @@ public final class ClockSync implements AutoCloseable {
     }
 
     private void run() {
-        while (wakeup.awaitRing(interval.toMillis())) {
-            if (coordinating.getAsBoolean()) {
-                round();
-                wakeup.pause(MIN_ROUND_SPACING_MILLIS);
+        try {
+            while (wakeup.awaitRing(interval.toMillis())) {
+                if (coordinating.getAsBoolean()) {
+                    round();
+                    wakeup.pause(MIN_ROUND_SPACING_MILLIS);
+                }
             }
+        } finally {
+            clients.values().forEach(PeerClient::close);
         }
+    }
+
+    /** The connection to a live peer, made on first use and again when the peer moved to another address. */
+    private PeerClient clientFor(Peer peer) {
+        PeerClient client = clients.get(peer.name());
+        if (client != null && !client.endpoint().equals(peer.address())) {
+            client.close();
+            client = null;
+        }
+        if (client == null) {
+            client = new PeerClient(context, peer, stamper, timeout, wakeup::stopped);
+            clients.put(peer.name(), client);
+        }
+        return client;
     }
 
     private void round() {
         Map<String, Double> offsets = new HashMap<>();
         offsets.put(self, 0.0);
         Map<String, Peer> reached = new HashMap<>();
-        for (Peer peer : live.get()) {
+        List<Peer> peers = live.get();
+        Set<String> names = peers.stream().map(Peer::name).collect(Collectors.toSet());
+        clients.entrySet().removeIf(entry -> {
+            boolean gone = !names.contains(entry.getKey());
+            if (gone) {
+                entry.getValue().close();
+            }
+            return gone;
+        });
+        for (Peer peer : peers) {
             if (peer.name().equals(self) || peer.address() == null) {
                 continue;
             }
-            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, wakeup::stopped)) {
-                offsets.put(peer.name(), bestReading(client, physical::targetMillis, true).offset());
+            try {
+                offsets.put(peer.name(), bestReading(clientFor(peer), physical::targetMillis, true).offset());
                 reached.put(peer.name(), peer);
             } catch (RequestTimeoutException | ProtocolException e) {
                 log.info("{} missed this clock round ({}); it is asked again next round", peer.name(), e.getMessage());
@@ -106,8 +137,8 @@ public final class ClockSync implements AutoCloseable {
         BerkeleyRound.Outcome outcome = BerkeleyRound.corrections(offsets);
         physical.correct(outcome.corrections().get(self));
         for (Peer peer : reached.values()) {
-            try (PeerClient client = new PeerClient(context, peer, stamper, timeout, wakeup::stopped)) {
-                client.call(Services.CLOCK_ADJUST, Map.of("adjust_ms", outcome.corrections().get(peer.name())));
+            try {
+                clientFor(peer).call(Services.CLOCK_ADJUST, Map.of("adjust_ms", outcome.corrections().get(peer.name())));
             } catch (RequestTimeoutException | ProtocolException e) {
                 log.info("{} did not take its correction ({}); next round corrects it", peer.name(), e.getMessage());
             }

@@ -34,6 +34,11 @@ public final class PeerClient implements AutoCloseable {
         return reply.data();
     }
 
+    /** Where the peer is reached. */
+    public String endpoint() {
+        return transport.endpoint();
+    }
+
     @Override
     public void close() {
         transport.close();
