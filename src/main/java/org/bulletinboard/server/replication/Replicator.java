@@ -29,7 +29,8 @@ import org.zeromq.ZMsg;
 
 /**
  * Pushes this server's new events to every live peer and tracks their acknowledgements. One thread owns a
- * DEALER socket per peer; other threads talk to it through a queue. An event stays in a peer's backlog until
+ * DEALER socket per peer; other threads talk to it through a queue. The events queued when it wakes go out as
+ * one batch per peer (one frame, and one fsync on the peer). An event stays in a peer's backlog until
  * that peer acknowledges it (resent every {@code resendInterval}) or drops out of the live list.
  */
 public final class Replicator implements AutoCloseable {
@@ -100,11 +101,7 @@ public final class Replicator implements AutoCloseable {
             while (running && !Thread.currentThread().isInterrupted()) {
                 Command first = commands.poll(pollMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
-                    execute(first);
-                    Command next;
-                    while ((next = commands.poll()) != null) {
-                        execute(next);
-                    }
+                    executeQueued(first);
                 }
                 receiveAcks();
                 resendOverdue();
@@ -123,24 +120,41 @@ public final class Replicator implements AutoCloseable {
         return waiting.isEmpty() ? Sockets.POLL_MILLIS : 1;
     }
 
-    private void execute(Command command) {
-        if (command instanceof Push push) {
-            push(push.event(), push.acked());
-        } else if (command instanceof PeerList list) {
-            reconcile(list.peers());
+    /** Runs {@code first} and every command queued behind it, sending the pushes among them as one batch per peer. */
+    private void executeQueued(Command first) {
+        List<Push> batch = new ArrayList<>();
+        for (Command command = first; command != null; command = commands.poll()) {
+            if (command instanceof Push push) {
+                batch.add(push);
+            } else if (command instanceof PeerList list) {
+                push(batch); // to the peers live when they were made
+                batch.clear();
+                reconcile(list.peers());
+            }
         }
+        push(batch);
     }
 
-    private void push(Event event, CompletableFuture<Void> acked) {
-        if (links.isEmpty()) {
-            acked.complete(null);
+    private void push(List<Push> batch) {
+        if (batch.isEmpty()) {
             return;
         }
-        waiting.put(event.id(), new Waiting(new HashSet<>(links.keySet()), acked));
+        if (links.isEmpty()) {
+            batch.forEach(push -> push.acked().complete(null));
+            return;
+        }
         long now = System.nanoTime();
+        List<Event> events = new ArrayList<>(batch.size());
+        for (Push push : batch) {
+            Event event = push.event();
+            events.add(event);
+            waiting.put(event.id(), new Waiting(new HashSet<>(links.keySet()), push.acked()));
+            for (Link link : links.values()) {
+                link.unacked.put(event.id(), new Pending(event, now));
+            }
+        }
         for (Link link : links.values()) {
-            link.unacked.put(event.id(), new Pending(event, now));
-            send(link, List.of(event));
+            sendInBatches(link, events);
         }
     }
 
@@ -232,9 +246,13 @@ public final class Replicator implements AutoCloseable {
             for (Event event : overdue) {
                 link.unacked.put(event.id(), new Pending(event, now));
             }
-            for (int from = 0; from < overdue.size(); from += ReplicationMessages.MAX_BATCH) {
-                send(link, overdue.subList(from, Math.min(overdue.size(), from + ReplicationMessages.MAX_BATCH)));
-            }
+            sendInBatches(link, overdue);
+        }
+    }
+
+    private void sendInBatches(Link link, List<Event> events) {
+        for (int from = 0; from < events.size(); from += ReplicationMessages.MAX_BATCH) {
+            send(link, events.subList(from, Math.min(events.size(), from + ReplicationMessages.MAX_BATCH)));
         }
     }
 
