@@ -1,7 +1,11 @@
 package org.bulletinboard.net;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
@@ -12,9 +16,21 @@ import org.zeromq.ZMsg;
  * are the routing envelope, sent back unchanged in front of the reply. Owned by one thread; closes the socket.
  */
 public final class ServingLoop {
+    private static final Logger log = LoggerFactory.getLogger(ServingLoop.class);
+    /** Requests answered before their replies go out: bounds what one slow batch delays. */
+    static final int MAX_BATCH = 256;
+
     private ServingLoop() {}
 
-    public static void run(ZContext context, ZMQ.Socket socket, BooleanSupplier running, Function<byte[], byte[]> serve) {
+    /**
+     * Serves until {@code running} turns false. The requests waiting on the socket are answered together, up to
+     * {@link #MAX_BATCH} at a time, and {@code beforeReplies} runs once before their replies are sent: a server
+     * makes everything those requests wrote durable with one fsync there, then acknowledges them all. If it
+     * fails, the batch gets no replies (its senders time out and try again).
+     */
+    public static void run(ZContext context, ZMQ.Socket socket, BooleanSupplier running, Function<byte[], byte[]> serve,
+                           Runnable beforeReplies) {
+        List<ZMsg> batch = new ArrayList<>();
         try (ZMQ.Poller poller = context.createPoller(1)) {
             poller.register(socket, ZMQ.Poller.POLLIN);
             while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
@@ -22,10 +38,18 @@ public final class ServingLoop {
                     continue;
                 }
                 ZMsg message;
-                while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
+                while (batch.size() < MAX_BATCH && (message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
                     answer(message, serve);
-                    message.send(socket, true);
+                    batch.add(message);
                 }
+                try {
+                    beforeReplies.run();
+                    batch.forEach(reply -> reply.send(socket, true));
+                } catch (RuntimeException e) {
+                    log.error("{} replies withheld: {}", batch.size(), e.toString());
+                    batch.forEach(ZMsg::destroy);
+                }
+                batch.clear();
             }
         } finally {
             socket.close();

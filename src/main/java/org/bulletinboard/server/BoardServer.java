@@ -1,6 +1,7 @@
 package org.bulletinboard.server;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public final class BoardServer implements AutoCloseable {
                 config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
         this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
         this.peerEndpoint = new PeerEndpoint(context, config.peerBind(), new PeerServices(new ReplicaApplier(store),
-                new CatchUpResponder(store), physical, bully, status), stamper, config.name());
+                new CatchUpResponder(store), physical, bully, status), this::syncStore, stamper, config.name());
         this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
                 PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startWorkers, config.name());
         this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
@@ -179,6 +180,15 @@ public final class BoardServer implements AutoCloseable {
 
     public BoardView view() {
         return store.view();
+    }
+
+    /** Makes the replicated events of a batch of peer requests durable before they are acknowledged. */
+    private void syncStore() {
+        try {
+            store.sync();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make replicated events durable", e);
+        }
     }
 
     @Override

@@ -19,13 +19,15 @@ final class PeerEndpoint implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread loop;
 
-    PeerEndpoint(ZContext context, String bindEndpoint, RequestHandling.Handler services, Stamper stamper, String node) {
+    /** @param beforeReplies makes what a batch of requests wrote durable, before any of them is acknowledged */
+    PeerEndpoint(ZContext context, String bindEndpoint, RequestHandling.Handler services, Runnable beforeReplies,
+                 Stamper stamper, String node) {
         ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
         Sockets.bind(socket, bindEndpoint);
         this.loop = RoleThreads.start("server", node, "peers", () -> {
             log.info("peer socket bound on {}", bindEndpoint);
             ServingLoop.run(context, socket, () -> running,
-                    frame -> RequestHandling.reply(frame, stamper, services, log).encode());
+                    frame -> RequestHandling.reply(frame, stamper, services, log).encode(), beforeReplies);
         });
     }
 

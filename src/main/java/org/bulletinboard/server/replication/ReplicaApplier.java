@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a peer's {@code replicate} batch: makes each event durable here (once) and acknowledges it. An event
- * that cannot be read is acknowledged too, after logging, because sending it again would not make it readable.
+ * Serves a peer's {@code replicate} batch: applies each event here (once), writes it to the log, and answers
+ * with the acknowledgement. The peer endpoint sends that answer only after {@link BoardStore#sync}, so one
+ * fsync covers every batch that arrived together. An event that cannot be read is acknowledged too, after
+ * logging, because sending it again would not make it readable.
  */
 public final class ReplicaApplier {
     private static final Logger log = LoggerFactory.getLogger(ReplicaApplier.class);
@@ -46,7 +48,7 @@ public final class ReplicaApplier {
             }
         }
         try {
-            store.applyReplicated(events); // one fsync for the whole batch
+            store.appendReplicated(events); // durable before the ack leaves: see the class comment
         } catch (IOException e) {
             // Not acknowledged: the peer sends it again, or this server catches up later.
             throw new UncheckedIOException("could not persist replicated events", e);

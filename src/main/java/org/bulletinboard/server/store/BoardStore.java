@@ -157,27 +157,40 @@ public final class BoardStore implements AutoCloseable {
 
     /** Makes peers' events durable and applies those not held yet; returns how many were new. */
     public int applyReplicated(List<Event> events) throws IOException {
-        long position;
-        int fresh = 0;
-        synchronized (this) {
-            List<Event> unseen = new ArrayList<>(events.size());
-            for (Event event : events) {
-                if (!seen.contains(event.origin(), event.seq())) {
-                    unseen.add(event);
-                }
-            }
-            long start = eventLog.position();
-            position = unseen.isEmpty() ? start : eventLog.append(EventLog.encode(unseen));
-            for (Event event : unseen) {
-                if (seen.add(event.origin(), event.seq())) { // the same event twice in one batch counts once
-                    remember(event, start);
-                    fresh++;
-                }
+        int fresh = appendReplicated(events);
+        sync();
+        return fresh;
+    }
+
+    /**
+     * Applies peers' events not held yet and writes them to the log without waiting for the disk; returns how
+     * many were new. They must not be acknowledged before a {@link #sync}, which covers many such calls at once.
+     */
+    public synchronized int appendReplicated(List<Event> events) throws IOException {
+        List<Event> unseen = new ArrayList<>(events.size());
+        for (Event event : events) {
+            if (!seen.contains(event.origin(), event.seq())) {
+                unseen.add(event);
             }
         }
-        eventLog.sync(position);
-        checkpointIfDue();
+        long start = eventLog.position();
+        if (!unseen.isEmpty()) {
+            eventLog.append(EventLog.encode(unseen));
+        }
+        int fresh = 0;
+        for (Event event : unseen) {
+            if (seen.add(event.origin(), event.seq())) { // the same event twice in one batch counts once
+                remember(event, start);
+                fresh++;
+            }
+        }
         return fresh;
+    }
+
+    /** Returns once everything written to the log so far is on disk. */
+    public void sync() throws IOException {
+        eventLog.sync(eventLog.position());
+        checkpointIfDue();
     }
 
     /**
