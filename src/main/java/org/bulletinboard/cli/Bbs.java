@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bbs", mixinStandardHelpOptions = true, version = "bbs 0.1.0",
         description = "BulletinBoard: a replicated bulletin board over ZeroMQ and MessagePack.",
         subcommands = {ClusterCommand.class, ReferenceCommand.class, BrokerCommand.class, ProxyCommand.class,
-                ServerCommand.class, ClientCommand.class, BotCommand.class, StatusCommand.class, BenchCommand.class, ClockBenchCommand.class})
+                ServerCommand.class, ClientCommand.class, BotCommand.class, StatusCommand.class, BenchCommand.class, ScaleBenchCommand.class, ClockBenchCommand.class})
 public final class Bbs implements Runnable {
 
     @CommandLine.Spec

@@ -182,6 +182,11 @@ public final class BoardServer implements AutoCloseable {
         return store.view();
     }
 
+    /** How many events this server holds. */
+    public long eventCount() {
+        return store.eventCount();
+    }
+
     /** Makes the replicated events of a batch of peer requests durable before they are acknowledged. */
     private void syncStore() {
         try {
