@@ -1,0 +1,57 @@
+package org.bulletinboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.bulletinboard.cluster.EmbeddedCluster;
+import org.bulletinboard.support.FreePorts;
+import org.bulletinboard.support.TestCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench counts what really crossed the sockets; how fast it was is for the bench itself, not asserted here. */
+class LoadBenchmarkTest {
+    @TempDir
+    Path data;
+
+    private static LoadBenchmark.Settings settings(Workload workload) {
+        return new LoadBenchmark.Settings(null, null, 4, workload, Duration.ofMillis(300), Duration.ofMillis(1000), 0,
+                2, 64, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void everyAcknowledgedPostIsCountedAndDeliveredToEachSubscriber() throws Exception {
+        EmbeddedCluster.Config config = TestCluster.config(data, 3);
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
+            LoadResult result = LoadBenchmark.run(settings(Workload.MIXED)
+                    .against(config.clientEndpoint(), config.subscriberEndpoint()));
+            assertTrue(result.completed() > 0, "requests completed");
+            assertEquals(0, result.errors() + result.timeouts(), result.errorKinds().toString());
+            assertEquals(result.completed(), result.latencyMicros().getTotalCount(), "one latency per answered request");
+            assertTrue(result.latencyByService().containsKey("publish") && result.latencyByService().containsKey("channels"));
+            PublicationProbe.Delivery delivery = result.delivery();
+            assertNotNull(delivery);
+            assertTrue(delivery.expected() > 0);
+            assertEquals(delivery.expected(), delivery.received(), "each subscriber got every post and message sent in the window");
+            assertEquals(delivery.received(), delivery.lagMicros().getTotalCount());
+            long held = cluster.server(0).view().postCount();
+            assertTrue(held > 0, "the posts reached the servers");
+        }
+    }
+
+    @Test
+    void theEchoRunSendsTheSameLoadToWorkersThatOnlyEcho() throws Exception {
+        int base = FreePorts.block(2);
+        try (EchoCluster ignored = EchoCluster.start("tcp://127.0.0.1:" + base, "tcp://127.0.0.1:" + (base + 1), 4,
+                Duration.ofMillis(200))) {
+            LoadResult result = LoadBenchmark.run(settings(Workload.PUBLISH).against("tcp://127.0.0.1:" + base, null));
+            assertTrue(result.completed() > 0);
+            assertEquals(0, result.errors() + result.timeouts());
+            assertNull(result.delivery(), "echo workers publish nothing");
+        }
+    }
+}
