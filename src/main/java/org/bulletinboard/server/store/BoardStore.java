@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
@@ -19,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A server's durable state: the event log, which keeps all history, and a checkpoint of the board derived from
  * it. Every event is applied at most once, whichever server it came from and however often it arrives. Writers
- * share fsyncs (group commit). Every {@code checkpointEvery} events the board is written as a new snapshot,
- * outside the store lock, so start-up reads the snapshot and a bounded tail of the log. Memory holds the
+ * share fsyncs (group commit). Every {@code checkpointEvery} events the board is written as a new snapshot, on a
+ * thread of its own and outside the store lock, so start-up reads the snapshot and a bounded tail of the log. Memory holds the
  * users, channels, the latest posts and messages of each, the recent request ids, and where the events since
  * the last checkpoint are in the log; older history is only on disk. Thread-safe.
  */
@@ -47,7 +51,13 @@ public final class BoardStore implements AutoCloseable {
     private final TreeMap<String, TreeMap<Long, Long>> recent = new TreeMap<>();
     /** Per origin, the highest seq no longer in {@link #recent}: a peer below it is served from a log scan. */
     private final Map<String, Long> evictedUpTo = new HashMap<>();
-    private final ReentrantLock checkpointing = new ReentrantLock();
+    /** Writes checkpoints off the request path; one at a time, and one queued at most. */
+    private final ExecutorService checkpointer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "store-checkpoint");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean checkpointQueued = new AtomicBoolean();
     private final EventLog eventLog;
     private long eventsSinceCheckpoint;
 
@@ -241,18 +251,27 @@ public final class BoardStore implements AutoCloseable {
         return 256 + 3L * (event.message() == null ? 0 : event.message().length());
     }
 
-    private void checkpointIfDue() throws IOException {
+    /** Queues a checkpoint once enough events came since the last, so no writer waits for it. */
+    private void checkpointIfDue() {
         boolean due;
         synchronized (this) {
             due = eventsSinceCheckpoint >= checkpointEvery;
         }
-        if (due && checkpointing.tryLock()) { // a writer that finds one under way goes on
-            try {
-                checkpoint(false);
-            } finally {
-                checkpointing.unlock();
-            }
+        if (due && checkpointQueued.compareAndSet(false, true)) {
+            checkpointer.execute(() -> {
+                checkpointQueued.set(false);
+                try {
+                    checkpoint(false);
+                } catch (IOException | RuntimeException e) {
+                    log.error("checkpoint failed; the log still holds everything, start-up will read more of it", e);
+                }
+            });
         }
+    }
+
+    /** Waits until the checkpoints queued so far are written (tests crash a store at a known point with it). */
+    void awaitCheckpoints() throws InterruptedException, ExecutionException {
+        checkpointer.submit(() -> { }).get();
     }
 
     /**
@@ -326,11 +345,15 @@ public final class BoardStore implements AutoCloseable {
     /** Writes a checkpoint, so the next start reads no log tail, then closes. */
     @Override
     public void close() throws IOException {
-        checkpointing.lock();
+        checkpointer.shutdown();
         try {
+            if (!checkpointer.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.warn("a checkpoint is still being written; closing without waiting for it");
+            }
             checkpoint(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            checkpointing.unlock();
             eventLog.close();
         }
     }

@@ -26,7 +26,7 @@ class CheckpointAndCatchUpTest {
     Path b;
 
     @Test
-    void checkpointsKeepTheStateAndTheLogKeepsAllHistory() throws IOException {
+    void checkpointsKeepTheStateAndTheLogKeepsAllHistory() throws Exception {
         BoardView before;
         BoardStore crashed = BoardStore.open(a, "s1", Stamper.systemClock(), CHECKPOINT_EVERY);
         crashed.appendLocal(Event.channelCreated("general"));
@@ -34,6 +34,7 @@ class CheckpointAndCatchUpTest {
             crashed.appendLocal(Event.login("user" + i % 4));
             crashed.appendLocal(Event.post("user" + i % 4, "general", "post " + i));
         }
+        crashed.awaitCheckpoints();
         assertTrue(Files.exists(a.resolve(Snapshot.FILE)), "checkpointed while running");
         assertEquals(101, lines(a.resolve(BoardStore.LOG_FILE)), "the log keeps every event");
         before = crashed.view();
