@@ -27,6 +27,8 @@ public final class ScaleBenchmark {
     private static final int USERS = 1_000;
     private static final int CHANNELS = 100;
     private static final int BATCH = 10_000;
+    /** Events after the last checkpoint at the simulated crash: just under the checkpoint interval. */
+    private static final int CRASH_TAIL = BoardStore.DEFAULT_CHECKPOINT_EVERY - 1_000;
     private static final Duration WAIT = Duration.ofMinutes(10);
 
     /** @param load the publish load run against each size (its endpoints are replaced) */
@@ -64,7 +66,7 @@ public final class ScaleBenchmark {
         try (ScratchDirectory scratch = new ScratchDirectory("bbs-scale")) {
             EmbeddedCluster.Config config = EmbeddedCluster.Config.loopback(settings.basePort(), scratch.path(), 3);
             Path first = scratch.path().resolve("server-1");
-            preload(first, posts); // left as after a crash: the log holds more than the last checkpoint covers
+            preload(first, posts);
             long crashRecovery = timeOpen(first);
             long cleanStart = timeOpen(first);
             for (int i = 2; i <= 3; i++) {
@@ -87,32 +89,56 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** Writes {@code posts} posts by 1000 users to 100 channels, with their logins and channel creations. */
+    /**
+     * Writes {@code posts} posts by 1000 users to 100 channels, with their logins and channel creations. The last
+     * {@link #CRASH_TAIL} come after the last checkpoint and the store is never closed, as if it crashed just
+     * before its next checkpoint: the longest log tail a start-up can have to read.
+     */
     private static void preload(Path dir, int posts) throws IOException {
-        BoardStore store = BoardStore.open(dir, "server-1", Stamper.systemClock());
-        long now = System.currentTimeMillis();
-        long seq = 0;
-        List<Event> batch = new ArrayList<>(BATCH);
-        for (int i = 0; i < USERS; i++) {
-            batch.add(event(++seq, now, Event.LOGIN, "user-" + i, null, null));
+        Preloader preloader = new Preloader();
+        int tail = Math.min(posts, CRASH_TAIL);
+        try (BoardStore store = BoardStore.open(dir, "server-1", Stamper.systemClock())) {
+            preloader.users(store);
+            preloader.posts(store, posts - tail);
         }
-        for (int i = 0; i < CHANNELS; i++) {
-            batch.add(event(++seq, now, Event.CHANNEL, null, "channel-" + i, null));
-        }
-        for (int i = 0; i < posts; i++) {
-            batch.add(event(++seq, now, Event.POST, "user-" + i % USERS, "channel-" + i % CHANNELS,
-                    "post " + i + " of the preloaded history, about as long as a line someone would write"));
-            if (batch.size() == BATCH) {
-                store.applyReplicated(batch);
-                batch.clear();
-            }
-        }
-        store.applyReplicated(batch);
-        // not closed: a crash, so the next start reads the snapshot and the log after it
+        BoardStore crashed = BoardStore.open(dir, "server-1", Stamper.systemClock());
+        preloader.posts(crashed, tail); // left open: its file handle goes with the garbage collector
     }
 
-    private static Event event(long seq, long now, String type, String user, String channel, String message) {
-        return new Event(PRELOAD_ORIGIN, seq, seq, now, type, user, channel, null, null, message, null);
+    /** Synthetic events from a server that is not in the cluster, numbered on across stores. */
+    private static final class Preloader {
+        private final long now = System.currentTimeMillis();
+        private long seq;
+        private int posted;
+
+        void users(BoardStore store) throws IOException {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < USERS; i++) {
+                batch.add(event(Event.LOGIN, "user-" + i, null, null));
+            }
+            for (int i = 0; i < CHANNELS; i++) {
+                batch.add(event(Event.CHANNEL, null, "channel-" + i, null));
+            }
+            store.applyReplicated(batch);
+        }
+
+        void posts(BoardStore store, int count) throws IOException {
+            List<Event> batch = new ArrayList<>(BATCH);
+            for (int i = 0; i < count; i++, posted++) {
+                batch.add(event(Event.POST, "user-" + posted % USERS, "channel-" + posted % CHANNELS,
+                        "post " + posted + " of the preloaded history, about as long as a line someone would write"));
+                if (batch.size() == BATCH) {
+                    store.applyReplicated(batch);
+                    batch.clear();
+                }
+            }
+            store.applyReplicated(batch);
+        }
+
+        private Event event(String type, String user, String channel, String message) {
+            seq++;
+            return new Event(PRELOAD_ORIGIN, seq, seq, now, type, user, channel, null, null, message, null);
+        }
     }
 
     /** Opens and closes the store, returning how long opening took. */
