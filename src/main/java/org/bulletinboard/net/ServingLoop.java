@@ -6,7 +6,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.ZContext;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
@@ -26,21 +25,24 @@ public final class ServingLoop {
      * Serves until {@code running} turns false. The requests waiting on the socket are answered together, up to
      * {@link #MAX_BATCH} at a time, and {@code beforeReplies} runs once before their replies are sent: a server
      * makes everything those requests wrote durable with one fsync there, then acknowledges them all. If it
-     * fails, the batch gets no replies (its senders time out and try again).
+     * fails, the batch gets no replies (its senders time out and try again). It waits in a blocking receive
+     * rather than a poller: JeroMQ's poll wakes for every command on a socket that also sends, which cost more
+     * CPU per request here (BENCHMARKS.md).
      */
-    public static void run(ZContext context, ZMQ.Socket socket, BooleanSupplier running, Function<byte[], byte[]> serve,
+    public static void run(ZMQ.Socket socket, BooleanSupplier running, Function<byte[], byte[]> serve,
                            Runnable beforeReplies) {
         List<ZMsg> batch = new ArrayList<>();
-        try (ZMQ.Poller poller = context.createPoller(1)) {
-            poller.register(socket, ZMQ.Poller.POLLIN);
+        socket.setReceiveTimeOut(Sockets.POLL_MILLIS);
+        try {
             while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-                if (poller.poll(Sockets.POLL_MILLIS) <= 0) {
-                    continue;
-                }
-                ZMsg message;
-                while (batch.size() < MAX_BATCH && (message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
+                ZMsg message = ZMsg.recvMsg(socket, 0); // waits at most the receive timeout
+                while (message != null) {
                     answer(message, serve);
                     batch.add(message);
+                    message = batch.size() < MAX_BATCH ? ZMsg.recvMsg(socket, ZMQ.DONTWAIT) : null;
+                }
+                if (batch.isEmpty()) {
+                    continue;
                 }
                 try {
                     beforeReplies.run();

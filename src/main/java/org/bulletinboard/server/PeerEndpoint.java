@@ -26,7 +26,7 @@ final class PeerEndpoint implements AutoCloseable {
         Sockets.bind(socket, bindEndpoint);
         this.loop = RoleThreads.start("server", node, "peers", () -> {
             log.info("peer socket bound on {}", bindEndpoint);
-            ServingLoop.run(context, socket, () -> running,
+            ServingLoop.run(socket, () -> running,
                     frame -> RequestHandling.reply(frame, stamper, services, log).encode(), beforeReplies);
         });
     }
