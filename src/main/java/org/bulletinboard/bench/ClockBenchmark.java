@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.bulletinboard.clock.PhysicalClock;
@@ -56,10 +55,10 @@ public final class ClockBenchmark {
         try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.cluster().withClocks(clocks))) {
             BoardServer coordinator = awaitOneCoordinator(cluster);
             long firstRound = coordinator.clockRounds();
-            await("two Berkeley rounds", () -> coordinator.clockRounds() >= firstRound + 2);
+            TimedWait.until("two Berkeley rounds", WAIT, () -> coordinator.clockRounds() >= firstRound + 2);
             double targets = spread(cluster, PhysicalClock::targetMillis);
             long slewStart = System.nanoTime();
-            await("the corrections to be slewed in", () -> cluster.runningServers().stream()
+            TimedWait.until("the corrections to be slewed in", WAIT, () -> cluster.runningServers().stream()
                     .allMatch(s -> Math.abs(s.physicalClock().pendingCorrection()) < 0.1));
             double slew = (System.nanoTime() - slewStart) / 1e6;
             List<Double> readings = new ArrayList<>();
@@ -80,7 +79,7 @@ public final class ClockBenchmark {
                 long restarted = System.nanoTime();
                 cluster.startServer(index);
                 String name = cluster.serverName(index);
-                await(name + " to lead again", () -> cluster.runningServers().stream().allMatch(s -> name.equals(s.coordinator())));
+                TimedWait.until(name + " to lead again", WAIT, () -> cluster.runningServers().stream().allMatch(s -> name.equals(s.coordinator())));
                 takeovers.add((System.nanoTime() - restarted) / 1_000_000);
             }
             return new Result(targets, slew, readings, failovers, takeovers);
@@ -88,24 +87,13 @@ public final class ClockBenchmark {
     }
 
     private static BoardServer awaitOneCoordinator(EmbeddedCluster cluster) throws InterruptedException {
-        await("every running server to follow one live coordinator", () -> cluster.agreedCoordinator().isPresent());
+        TimedWait.until("every running server to follow one live coordinator", WAIT, () -> cluster.agreedCoordinator().isPresent());
         return cluster.agreedCoordinator().orElseThrow();
     }
 
     private static double spread(EmbeddedCluster cluster, ToDoubleFunction<PhysicalClock> reading) {
         double[] values = cluster.runningServers().stream().mapToDouble(s -> reading.applyAsDouble(s.physicalClock())).toArray();
         return Arrays.stream(values).max().orElse(0) - Arrays.stream(values).min().orElse(0);
-    }
-
-    /** Polls a condition every millisecond, so measured times are not rounded up to a coarse poll. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gave up after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(1);
-        }
     }
 
     private static double median(List<Double> values) {

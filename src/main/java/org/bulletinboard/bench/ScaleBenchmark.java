@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.BoardStore;
@@ -81,7 +80,7 @@ public final class ScaleBenchmark {
                 long started = System.nanoTime();
                 cluster.startServer(2);
                 long target = cluster.server(0).eventCount();
-                await("the wiped server to catch up", () -> cluster.server(2).ready() && cluster.server(2).eventCount() >= target);
+                TimedWait.until("the wiped server to catch up", WAIT, () -> cluster.server(2).ready() && cluster.server(2).eventCount() >= target);
                 long catchUp = (System.nanoTime() - started) / 1_000_000;
                 return new Row(posts, logBytes, crashRecovery, cleanStart, load.throughput(),
                         load.p99Millis("publish"), heap, catchUp, cluster.server(2).eventCount());
@@ -165,13 +164,4 @@ public final class ScaleBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gave up after " + WAIT.toMinutes() + " min waiting for " + what);
-            }
-            Thread.sleep(10); // polling a condition with a deadline; the wait is what is measured
-        }
-    }
 }
