@@ -209,20 +209,19 @@ public final class BoardStore implements AutoCloseable {
      * a scan of the log starting at {@code cursor} (null: the beginning), whose answer says where to continue.
      */
     public CatchUpPage catchUpPage(Map<String, Long> after, Long cursor, long maxBytes) throws IOException {
-        List<Long> positions = new ArrayList<>();
+        List<Long> positions = null;
         synchronized (this) {
-            boolean inMemory = cursor == null && evictedUpTo.entrySet().stream()
+            boolean fromMemory = cursor == null && evictedUpTo.entrySet().stream()
                     .allMatch(e -> after.getOrDefault(e.getKey(), 0L) >= e.getValue());
-            if (inMemory) {
+            if (fromMemory) {
                 long durable = eventLog.durablePosition();
+                List<Long> lacking = new ArrayList<>();
                 recent.forEach((from, seqs) -> seqs.tailMap(after.getOrDefault(from, 0L), false).values()
-                        .stream().filter(position -> position < durable).forEach(positions::add));
+                        .stream().filter(position -> position < durable).forEach(lacking::add));
+                positions = lacking;
             }
         }
-        if (positions.isEmpty() && cursor == null && !needsScan(after)) {
-            return new CatchUpPage(List.of(), false, null);
-        }
-        if (!positions.isEmpty()) {
+        if (positions != null) {
             List<Event> events = new ArrayList<>();
             long bytes = 0;
             for (long position : positions) {
@@ -239,11 +238,6 @@ public final class BoardStore implements AutoCloseable {
         List<Event> lacking = scan.events().stream()
                 .filter(e -> e.seq() > after.getOrDefault(e.origin(), 0L)).toList();
         return new CatchUpPage(lacking, scan.next() < eventLog.durablePosition(), scan.next());
-    }
-
-    /** Whether a peer at {@code after} lacks events that only a scan of the log can find. */
-    private synchronized boolean needsScan(Map<String, Long> after) {
-        return evictedUpTo.entrySet().stream().anyMatch(e -> after.getOrDefault(e.getKey(), 0L) < e.getValue());
     }
 
     /** An upper bound of an event's encoded size: text is at most 3 bytes per UTF-16 unit. */
