@@ -32,6 +32,8 @@ public final class CatchUpResponder {
         try {
             return ReplicationMessages.catchUpReply(
                     store.catchUpPage(after, ReplicationMessages.cursor(request.data()), PAGE_BYTES));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("field 'cursor': " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the log for a catch-up page", e);
         }

@@ -207,6 +207,8 @@ public final class BoardStore implements AutoCloseable {
      * Events a peer whose version vector is {@code after} may lack, at most about {@code maxBytes} of them. From
      * memory, in (origin, seq) order, when the peer lacks only events since the last checkpoint; otherwise from
      * a scan of the log starting at {@code cursor} (null: the beginning), whose answer says where to continue.
+     *
+     * @throws IllegalArgumentException if {@code cursor} is not where an event starts in the log
      */
     public CatchUpPage catchUpPage(Map<String, Long> after, Long cursor, long maxBytes) throws IOException {
         List<Long> positions = null;

@@ -207,8 +207,13 @@ final class EventLog implements AutoCloseable {
     /**
      * Reads whole lines from {@code from} on, up to about {@code maxBytes} and never past what is on disk (an
      * event not yet durable here must not reach a peer). Safe beside appends: it reads by position.
+     *
+     * @throws IllegalArgumentException if {@code from} is not where a durable line starts
      */
     Scan scan(long from, long maxBytes) throws IOException {
+        if (from > durable || (from > 0 && byteAt(from - 1) != '\n')) {
+            throw new IllegalArgumentException("log position " + from + " is not the start of an event on disk");
+        }
         long end = Math.min(durable, from + maxBytes);
         List<Event> events = new ArrayList<>();
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, end - from));
@@ -232,6 +237,14 @@ final class EventLog implements AutoCloseable {
             return scan(from, maxBytes * 2);
         }
         return new Scan(events, from + lineStart);
+    }
+
+    private byte byteAt(long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        if (channel.read(one, position) != 1) {
+            throw new IOException(file + ": no byte at " + position);
+        }
+        return one.get(0);
     }
 
     /** The event whose line starts at {@code position}. */

@@ -64,13 +64,17 @@ class CatchUpResponderTest {
     }
 
     @Test
-    void aNegativeCursorIsRefused() throws Exception {
+    void aCursorThatIsNotTheStartOfAnEventIsRefused() throws Exception {
         try (BoardStore store = BoardStore.open(source, "s1", Stamper.systemClock())) {
-            Map<String, Object> data = new HashMap<>(ReplicationMessages.catchUpRequest("s2", Map.of(), null));
-            data.put("cursor", -5L);
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> new CatchUpResponder(store).handle(new Envelope(Services.CATCH_UP, data)));
-            assertTrue(e.getMessage().contains("cursor"), e.getMessage());
+            store.appendLocal(Event.login("ana"));
+            store.appendLocal(Event.login("bob"));
+            CatchUpResponder responder = new CatchUpResponder(store);
+            for (long cursor : new long[] {-5, 7, 1_000_000}) {
+                Map<String, Object> data = new HashMap<>(ReplicationMessages.catchUpRequest("s2", Map.of(), cursor));
+                ProtocolException e = assertThrows(ProtocolException.class,
+                        () -> responder.handle(new Envelope(Services.CATCH_UP, data)), "cursor " + cursor);
+                assertTrue(e.getMessage().contains("cursor"), e.getMessage());
+            }
         }
     }
 }
