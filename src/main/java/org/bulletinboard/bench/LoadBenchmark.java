@@ -1,9 +1,7 @@
 package org.bulletinboard.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,17 +66,15 @@ public final class LoadBenchmark {
                     : PublicationProbe.start(context, settings.proxyEndpoint(), settings.subscribers(), names.topics(), window);
             try {
                 Tally tally = new Tally();
-                List<Thread> clients = new ArrayList<>();
                 CountDownLatch done = new CountDownLatch(settings.clients());
-                for (int i = 0; i < settings.clients(); i++) {
-                    String user = names.users().get(i);
-                    clients.add(RoleThreads.start("bench", user, "client", () -> {
+                for (String user : names.users()) {
+                    RoleThreads.start("bench", user, "client", () -> {
                         try {
                             drive(context, settings, names, user, start, window, tally);
                         } finally {
                             done.countDown();
                         }
-                    }));
+                    });
                 }
                 done.await();
                 PublicationProbe.Delivery delivery = null;
