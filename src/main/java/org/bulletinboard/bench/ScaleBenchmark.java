@@ -2,9 +2,7 @@ package org.bulletinboard.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,9 +67,9 @@ public final class ScaleBenchmark {
             long crashRecovery = timeOpen(first);
             long cleanStart = timeOpen(first);
             for (int i = 2; i <= 3; i++) {
-                copyHistory(first, scratch.path().resolve("server-" + i));
+                BoardStore.copyHistory(first, scratch.path().resolve("server-" + i));
             }
-            long logBytes = Files.size(first.resolve("events.jsonl"));
+            long logBytes = BoardStore.logBytes(first);
             try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
                 LoadResult load = LoadBenchmark.run(settings.load().against(config.clientEndpoint(), config.subscriberEndpoint()));
                 long heap = heapUsedAfterGc();
@@ -147,14 +145,6 @@ public final class ScaleBenchmark {
         long millis = (System.nanoTime() - started) / 1_000_000;
         store.close();
         return millis;
-    }
-
-    /** Gives another server the same history: the log and snapshot, not the origin, which each directory draws. */
-    private static void copyHistory(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        for (String file : List.of("events.jsonl", "snapshot.json")) {
-            Files.copy(from.resolve(file), to.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static long heapUsedAfterGc() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,6 +112,22 @@ public final class BoardStore implements AutoCloseable {
         String origin = serverName + "." + suffix;
         AtomicFiles.write(file, origin.getBytes(StandardCharsets.UTF_8));
         return origin;
+    }
+
+    /** The size of a data directory's log, all history included, in bytes. */
+    public static long logBytes(Path dataDir) throws IOException {
+        return Files.size(dataDir.resolve(LOG_FILE));
+    }
+
+    /**
+     * Gives a closed store's history to another data directory (for tools): its log and checkpoint, not its
+     * origin, which each directory draws for itself.
+     */
+    public static void copyHistory(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String file : List.of(LOG_FILE, Snapshot.FILE)) {
+            Files.copy(from.resolve(file), to.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
