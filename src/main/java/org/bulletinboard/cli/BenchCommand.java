@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The same load through a broker of our own (after the embedded roles' ports) with echo workers. */
     private LoadResult runEcho(LoadBenchmark.Settings settings) throws InterruptedException {
-        int port = basePort + 5 + servers;
+        int port = basePort + EmbeddedCluster.Config.portCount(servers);
         try (EchoCluster ignored = EchoCluster.start("tcp://127.0.0.1:" + port, "tcp://127.0.0.1:" + (port + 1),
                 servers * BoardServer.DEFAULT_WORKERS, Duration.ofSeconds(1))) {
             return LoadBenchmark.run(settings.against("tcp://127.0.0.1:" + port, null));

@@ -54,7 +54,8 @@ public final class EmbeddedCluster implements AutoCloseable {
             return index < clocks.size() ? clocks.get(index) : BoardServer.ClockSettings.exact();
         }
 
-        public int portCount() {
+        /** Ports a cluster of {@code servers} servers takes from its base port. */
+        public static int portCount(int servers) {
             return 5 + servers;
         }
 

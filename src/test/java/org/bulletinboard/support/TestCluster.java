@@ -11,7 +11,7 @@ public final class TestCluster {
     private TestCluster() {}
 
     public static EmbeddedCluster.Config config(Path dataRoot, int servers) {
-        int base = FreePorts.block(5 + servers);
+        int base = FreePorts.block(EmbeddedCluster.Config.portCount(servers));
         return new EmbeddedCluster.Config("127.0.0.1", "127.0.0.1", base, dataRoot, servers, 0,
                 Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(50), List.of());
     }
