@@ -34,6 +34,10 @@ public record Envelope(String service, Map<String, Object> data) {
         if (!(service instanceof String name) || name.isEmpty()) {
             throw new ProtocolException("field 'service' must be a non-empty string, got " + Fields.typeName(service));
         }
+        if (name.length() > Fields.MAX_NAME_LENGTH) {
+            // Replies echo the service: a long one could make a reply too large to deliver.
+            throw new ProtocolException("field 'service' is longer than " + Fields.MAX_NAME_LENGTH + " characters");
+        }
         Object data = map.get("data");
         if (data == null) {
             return new Envelope(name, Map.of());
@@ -55,7 +59,8 @@ public record Envelope(String service, Map<String, Object> data) {
     public static String serviceOrError(byte[] frame) {
         try {
             Object decoded = MsgPackCodec.decode(frame);
-            if (decoded instanceof Map<?, ?> map && map.get("service") instanceof String s && !s.isEmpty()) {
+            if (decoded instanceof Map<?, ?> map && map.get("service") instanceof String s && !s.isEmpty()
+                    && s.length() <= Fields.MAX_NAME_LENGTH) {
                 return s;
             }
         } catch (ProtocolException ignored) {

@@ -3,6 +3,7 @@ package org.bulletinboard.protocol;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bulletinboard.clock.LamportClock;
 
 /** Reads typed fields out of a request's {@code data} map, with the description of what is wrong if it can't. */
 public final class Fields {
@@ -85,7 +86,19 @@ public final class Fields {
         if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.0e15) {
             return Optional.of(d.longValue());
         }
+        if (value instanceof java.math.BigInteger) {
+            throw new ProtocolException("field '" + field + "' is beyond the 64-bit integer range");
+        }
         throw new ProtocolException("field '" + field + "' must be an integer, got " + typeName(value));
+    }
+
+    /** A Lamport clock read from {@code field}, if it lies in 0..{@link LamportClock#MAX}. */
+    public static long checkClock(String field, long value) throws ProtocolException {
+        if (value < 0 || value > LamportClock.MAX) {
+            throw new ProtocolException("field '" + field + "' must be a Lamport clock between 0 and "
+                    + LamportClock.MAX + ", got " + value);
+        }
+        return value;
     }
 
     /** The optional {@code limit} of a history read: 1 to {@link #MAX_HISTORY_LIMIT}, by default 50. */

@@ -2,6 +2,7 @@ package org.bulletinboard.protocol;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,10 @@ import org.msgpack.value.ValueType;
 /**
  * Converts between MessagePack bytes and plain Java values: {@code null}, {@link Boolean}, {@link Long},
  * {@link Double}, {@link String}, {@code byte[]}, {@link List} and {@link Map}. Decoding never trusts its
- * input: nesting depth and container sizes are bounded and trailing bytes are rejected.
+ * input: a declared length is checked against the bytes that are really left before anything is allocated for
+ * it (a string or binary needs that many bytes, an array at least one byte per element, a map two per entry),
+ * so what a frame decodes to is bounded by a small multiple of its own size. Nesting depth and container sizes
+ * are bounded too, and trailing bytes are rejected.
  */
 public final class MsgPackCodec {
     static final int MAX_DEPTH = 16;
@@ -39,7 +43,7 @@ public final class MsgPackCodec {
             throw new ProtocolException("empty frame: expected a MessagePack map");
         }
         try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
-            Object value = unpack(unpacker, 0);
+            Object value = new Reader(unpacker, bytes.length).value(0);
             if (unpacker.hasNext()) {
                 throw new ProtocolException("malformed MessagePack: trailing bytes after the first value");
             }
@@ -86,59 +90,82 @@ public final class MsgPackCodec {
         }
     }
 
-    private static Object unpack(MessageUnpacker unpacker, int depth) throws IOException, ProtocolException {
-        if (!unpacker.hasNext()) {
-            throw new ProtocolException("malformed MessagePack: truncated value");
-        }
-        MessageFormat format = unpacker.getNextFormat();
-        ValueType type = format.getValueType();
-        switch (type) {
-            case NIL:
-                unpacker.unpackNil();
-                return null;
-            case BOOLEAN:
-                return unpacker.unpackBoolean();
-            case INTEGER:
-                if (format == MessageFormat.UINT64) {
-                    BigInteger big = unpacker.unpackBigInteger();
-                    return big.bitLength() < 64 ? (Object) big.longValue() : big;
-                }
-                return unpacker.unpackLong();
-            case FLOAT:
-                return unpacker.unpackDouble();
-            case STRING:
-                return unpacker.unpackString();
-            case BINARY:
-                return unpacker.readPayload(unpacker.unpackBinaryHeader());
-            case ARRAY: {
-                int size = checkContainer(unpacker.unpackArrayHeader(), depth, "array");
-                List<Object> list = new ArrayList<>(size);
-                for (int i = 0; i < size; i++) {
-                    list.add(unpack(unpacker, depth + 1));
-                }
-                return list;
-            }
-            case MAP: {
-                int size = checkContainer(unpacker.unpackMapHeader(), depth, "map");
-                Map<Object, Object> map = new LinkedHashMap<>(Math.max(4, size * 2));
-                for (int i = 0; i < size; i++) {
-                    Object key = unpack(unpacker, depth + 1);
-                    map.put(key, unpack(unpacker, depth + 1));
-                }
-                return map;
-            }
-            default:
-                throw new ProtocolException("unsupported MessagePack type " + type);
-        }
-    }
+    /** Decodes one frame, checking every declared length against the bytes left in it. */
+    private record Reader(MessageUnpacker unpacker, long frameLength) {
 
-    private static int checkContainer(int size, int depth, String what) throws ProtocolException {
-        if (depth >= MAX_DEPTH) {
-            throw new ProtocolException("MessagePack nested deeper than " + MAX_DEPTH + " levels");
+        Object value(int depth) throws IOException, ProtocolException {
+            if (!unpacker.hasNext()) {
+                throw new ProtocolException("malformed MessagePack: truncated value");
+            }
+            MessageFormat format = unpacker.getNextFormat();
+            ValueType type = format.getValueType();
+            switch (type) {
+                case NIL:
+                    unpacker.unpackNil();
+                    return null;
+                case BOOLEAN:
+                    return unpacker.unpackBoolean();
+                case INTEGER:
+                    if (format == MessageFormat.UINT64) {
+                        BigInteger big = unpacker.unpackBigInteger();
+                        return big.bitLength() < 64 ? (Object) big.longValue() : big;
+                    }
+                    return unpacker.unpackLong();
+                case FLOAT:
+                    return unpacker.unpackDouble();
+                case STRING:
+                    return new String(payload(unpacker.unpackRawStringHeader(), "string"), StandardCharsets.UTF_8);
+                case BINARY:
+                    return payload(unpacker.unpackBinaryHeader(), "binary");
+                case ARRAY: {
+                    int size = container(unpacker.unpackArrayHeader(), 1, depth, "array");
+                    List<Object> list = new ArrayList<>(size);
+                    for (int i = 0; i < size; i++) {
+                        list.add(value(depth + 1));
+                    }
+                    return list;
+                }
+                case MAP: {
+                    int size = container(unpacker.unpackMapHeader(), 2, depth, "map");
+                    Map<Object, Object> map = new LinkedHashMap<>(Math.max(4, size * 2));
+                    for (int i = 0; i < size; i++) {
+                        Object key = value(depth + 1);
+                        map.put(key, value(depth + 1));
+                    }
+                    return map;
+                }
+                default:
+                    throw new ProtocolException("unsupported MessagePack type " + type);
+            }
         }
-        if (size < 0 || size > MAX_CONTAINER_SIZE) {
-            throw new ProtocolException("MessagePack " + what + " of " + size + " entries is too large");
+
+        private long remaining() {
+            return frameLength - unpacker.getTotalReadBytes();
         }
-        return size;
+
+        /** Reads a string's or binary's bytes, once the frame is known to hold them all. */
+        private byte[] payload(int length, String what) throws IOException, ProtocolException {
+            if (length < 0 || length > remaining()) {
+                throw new ProtocolException("malformed MessagePack: " + what + " header declares " + Integer.toUnsignedString(length)
+                        + " bytes but the frame has " + remaining() + " left");
+            }
+            return unpacker.readPayload(length);
+        }
+
+        /** Checks a container header: depth, the fixed bound, and the bytes its entries need at the least. */
+        private int container(int size, int bytesPerEntry, int depth, String what) throws ProtocolException {
+            if (depth >= MAX_DEPTH) {
+                throw new ProtocolException("MessagePack nested deeper than " + MAX_DEPTH + " levels");
+            }
+            if (size < 0 || size > MAX_CONTAINER_SIZE) {
+                throw new ProtocolException("MessagePack " + what + " of " + Integer.toUnsignedString(size)
+                        + " entries is too large");
+            }
+            if ((long) size * bytesPerEntry > remaining()) {
+                throw new ProtocolException("malformed MessagePack: " + what + " header declares " + size
+                        + " entries but the frame has " + remaining() + " bytes left");
+            }
+            return size;
+        }
     }
 }

@@ -4,8 +4,11 @@ import java.util.Map;
 import org.slf4j.Logger;
 
 /**
- * The one path every request takes in a serving role: decode, merge the Lamport clock, dispatch, and turn
- * anything wrong into an {@code erro} reply logged once. Always returns a reply, so REP-style loops never wedge.
+ * The one path every request takes in a serving role: decode, check and merge the stamps, dispatch, encode, and
+ * turn anything wrong into an {@code erro} reply logged once. Always returns a reply that fits in a frame, so
+ * REP-style loops never wedge and no reply is too large for the socket that carries it. Nothing a request does
+ * kills the serving thread, except an error that leaves the JVM itself unusable ({@link VirtualMachineError}),
+ * which is rethrown so the role stops loudly and is restarted.
  */
 public final class RequestHandling {
 
@@ -17,25 +20,40 @@ public final class RequestHandling {
 
     private RequestHandling() {}
 
-    public static Envelope reply(byte[] frame, Stamper stamper, Handler handler, Logger log) {
+    /** Serves one frame; the encoded reply is at most {@code maxReplyBytes} long. */
+    public static byte[] reply(byte[] frame, Stamper stamper, Handler handler, Logger log, long maxReplyBytes) {
         Envelope request;
         try {
             request = Envelope.decode(frame);
             stamper.observe(request);
         } catch (ProtocolException e) {
             String service = Envelope.serviceOrError(frame);
-            log.warn("rejected request on '{}': {}", service, e.getMessage());
-            return stamper.envelope(service, Replies.error(service, e.getMessage()));
+            RejectionLog.warn(log, "rejected request on '{}': {}", service, e.getMessage());
+            return error(stamper, service, e.getMessage());
         }
+        String service = request.service();
+        byte[] reply;
         try {
-            return stamper.envelope(request.service(), handler.handle(request));
+            reply = stamper.envelope(service, handler.handle(request)).encode();
         } catch (ProtocolException e) {
-            log.warn("rejected '{}' request: {}", request.service(), e.getMessage());
-            return stamper.envelope(request.service(), Replies.error(request.service(), e.getMessage()));
-        } catch (RuntimeException e) {
-            log.error("internal error serving '{}'", request.service(), e);
-            return stamper.envelope(request.service(),
-                    Replies.error(request.service(), "internal server error: " + e.getClass().getSimpleName()));
+            RejectionLog.warn(log, "rejected '{}' request: {}", service, e.getMessage());
+            return error(stamper, service, e.getMessage());
+        } catch (VirtualMachineError e) {
+            log.error("fatal error serving '{}'; this role cannot go on", service, e);
+            throw e;
+        } catch (Throwable e) { // a bug must cost one request its answer, not the thread that serves the others
+            RejectionLog.error(log, "internal error serving '" + service + "'", e);
+            return error(stamper, service, "internal server error: " + e.getClass().getSimpleName());
         }
+        if (reply.length > maxReplyBytes) {
+            RejectionLog.warn(log, "reply to '{}' withheld: {}", service, reply.length + " bytes");
+            return error(stamper, service, "the reply (" + reply.length + " bytes) is larger than a frame may be ("
+                    + maxReplyBytes + " bytes); ask for less");
+        }
+        return reply;
+    }
+
+    private static byte[] error(Stamper stamper, String service, String description) {
+        return stamper.envelope(service, Replies.error(service, description)).encode();
     }
 }

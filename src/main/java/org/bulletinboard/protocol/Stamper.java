@@ -2,6 +2,7 @@ package org.bulletinboard.protocol;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.bulletinboard.clock.LamportClock;
 
@@ -29,9 +30,17 @@ public final class Stamper {
         return new Envelope(service, data);
     }
 
-    /** Merges the sender's Lamport clock; a peer that sends none is still served. */
+    /**
+     * Checks the sender's stamps and merges its Lamport clock; a peer that sends neither is still served. A clock
+     * outside 0..{@link LamportClock#MAX} or a timestamp that is not a sane time is refused, so a hostile or broken
+     * peer can neither overflow our counter nor leave nonsense times behind.
+     */
     public void observe(Envelope received) throws ProtocolException {
-        Fields.optionalInteger(received.data(), "clock").ifPresent(lamport::onReceive);
+        Timestamps.read(received.data());
+        Optional<Long> clock = Fields.optionalInteger(received.data(), "clock");
+        if (clock.isPresent()) {
+            lamport.onReceive(Fields.checkClock("clock", clock.get()));
+        }
     }
 
     public LamportClock lamport() {

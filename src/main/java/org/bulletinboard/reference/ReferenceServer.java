@@ -58,15 +58,15 @@ public final class ReferenceServer implements AutoCloseable {
                     request = socket.recv(0); // REP strips the envelope; only a multipart client sends more
                 }
                 // REP must answer every request, whatever happens, or it wedges.
-                socket.send(handle(request).encode(), 0);
+                socket.send(handle(request), 0);
             }
         } finally {
             socket.close();
         }
     }
 
-    Envelope handle(byte[] frame) {
-        return RequestHandling.reply(frame, stamper, this::dispatch, log);
+    byte[] handle(byte[] frame) {
+        return RequestHandling.reply(frame, stamper, this::dispatch, log, Fields.MAX_FRAME_BYTES);
     }
 
     private Map<String, Object> dispatch(Envelope request) throws ProtocolException {
@@ -102,9 +102,23 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** Servers add their peer address beside the course's fields so that peers can reach each other. */
+    /** Longest peer address accepted: a DNS name (253) with scheme and port. */
+    static final int MAX_ADDRESS_LENGTH = 300;
+
+    /**
+     * Servers add their peer address beside the course's fields so that peers can reach each other. It is bounded,
+     * since every server's address goes into every {@code list} reply.
+     */
     private static String optionalAddress(Map<String, Object> data) throws ProtocolException {
-        return data.containsKey("address") ? Fields.string(data, "address") : null;
+        if (!data.containsKey("address")) {
+            return null;
+        }
+        String address = Fields.string(data, "address");
+        if (address.length() > MAX_ADDRESS_LENGTH || address.codePoints().anyMatch(Character::isISOControl)) {
+            throw new ProtocolException("field 'address' must be an endpoint of at most " + MAX_ADDRESS_LENGTH
+                    + " printable characters");
+        }
+        return address;
     }
 
     private static Map<String, Object> entry(ServerRegistry.LiveServer server) {

@@ -6,12 +6,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.bulletinboard.protocol.ProtocolException;
 
 /**
  * Ranks and liveness of servers. A name keeps its rank for the registry's lifetime, also while it is not
- * live; a server that misses heartbeats for the timeout drops out of the live list until it beats again.
+ * live; a server that misses heartbeats for the timeout drops out of the live list until it beats again. The
+ * registry holds at most {@link #CAPACITY} names: to make room, the one silent longest is forgotten (it gets a new
+ * rank if it ever comes back), and while every name is live a new one is refused, so no stream of made-up names
+ * can grow it without bound.
  */
 final class ServerRegistry {
+    static final int CAPACITY = 1024;
+
     record LiveServer(String name, int rank, String address) {}
 
     private static final class Registration {
@@ -35,13 +41,26 @@ final class ServerRegistry {
     }
 
     /** Registers or refreshes a server (rank and heartbeat both do); returns its rank. */
-    int touch(String name, String address) {
+    int touch(String name, String address) throws ProtocolException {
+        if (!byName.containsKey(name) && byName.size() >= CAPACITY) {
+            forgetSilentLongest();
+        }
         Registration registration = byName.computeIfAbsent(name, n -> new Registration(nextRank++));
         if (address != null) {
             registration.address = address;
         }
         registration.lastSeenNanos = nanoTime.getAsLong();
         return registration.rank;
+    }
+
+    private void forgetSilentLongest() throws ProtocolException {
+        long now = nanoTime.getAsLong();
+        Map.Entry<String, Registration> silent = byName.entrySet().stream()
+                .min(Comparator.comparingLong(e -> e.getValue().lastSeenNanos)).orElseThrow();
+        if (now - silent.getValue().lastSeenNanos <= timeoutNanos) {
+            throw new ProtocolException("the reference server already knows " + CAPACITY + " live servers");
+        }
+        byName.remove(silent.getKey());
     }
 
     boolean isKnown(String name) {

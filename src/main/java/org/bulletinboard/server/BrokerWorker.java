@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.bulletinboard.net.PirateWorker;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.net.Sockets;
+import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.RequestHandling;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ final class BrokerWorker implements AutoCloseable {
             });
             try {
                 PirateWorker.serve(context, brokerEndpoint, heartbeatInterval, () -> running,
-                        frame -> RequestHandling.reply(frame, stamper, handler, log).encode());
+                        frame -> RequestHandling.reply(frame, stamper, handler, log, Fields.MAX_FRAME_BYTES));
             } finally {
                 publisher.close();
             }

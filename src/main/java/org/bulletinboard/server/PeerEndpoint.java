@@ -27,7 +27,8 @@ final class PeerEndpoint implements AutoCloseable {
         this.loop = RoleThreads.start("server", node, "peers", () -> {
             log.info("peer socket bound on {}", bindEndpoint);
             ServingLoop.run(socket, () -> running,
-                    frame -> RequestHandling.reply(frame, stamper, services, log).encode(), beforeReplies);
+                    frame -> RequestHandling.reply(frame, stamper, services, log, ReplicationMessages.MAX_PEER_FRAME_BYTES),
+                    beforeReplies);
         });
     }
 

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bulletinboard.clock.LamportClock;
 import org.junit.jupiter.api.Test;
 
 class FieldsTest {
@@ -51,6 +54,35 @@ class FieldsTest {
         assertThrows(ProtocolException.class, () -> Timestamps.read(Map.of("timestamp", "yesterday")));
         assertThrows(ProtocolException.class, () -> Timestamps.read(Map.of("timestamp", true)));
         assertThrows(ProtocolException.class, () -> Timestamps.read(Map.of("timestamp", -1L)));
+    }
+
+    @Test
+    void refusesTimestampsThatAreNoSaneTime() throws ProtocolException {
+        for (Object insane : List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.5, -1L,
+                1.0e300, Long.MAX_VALUE, new BigInteger("18446744073709551615"), List.of(1.7e9), Map.of(),
+                "10000-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z", "1".repeat(65))) {
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> Timestamps.read(Map.of("timestamp", insane)), "timestamp " + insane);
+            assertTrue(e.getMessage().contains("'timestamp'"), e.getMessage());
+            assertTrue(e.getMessage().length() < 200, "the description stays short: " + e.getMessage());
+        }
+        assertEquals(Optional.of(0L), Timestamps.read(Map.of("timestamp", 0L)), "the epoch itself");
+        assertEquals(Optional.of(Timestamps.MAX_MILLIS), Timestamps.read(Map.of("timestamp", "9999-12-31T23:59:59.999Z")));
+    }
+
+    @Test
+    void lamportClocksOutsideTheDocumentedBoundAreRefusedAndTheCounterNeverWraps() throws ProtocolException {
+        Stamper stamper = Stamper.systemClock();
+        for (Object insane : List.of(Long.MAX_VALUE, LamportClock.MAX + 1, -1L, new BigInteger("9223372036854775808"))) {
+            assertThrows(ProtocolException.class,
+                    () -> stamper.observe(new Envelope("users", Map.of("clock", insane))), "clock " + insane);
+        }
+        assertEquals(0, stamper.lamport().current(), "a refused clock is not merged");
+        stamper.observe(new Envelope("users", Map.of("clock", LamportClock.MAX)));
+        assertEquals(LamportClock.MAX, stamper.lamport().current());
+        assertTrue(stamper.lamport().tick() > 0, "counting on from the bound does not wrap");
+        assertThrows(ProtocolException.class,
+                () -> stamper.observe(new Envelope("users", Map.of("timestamp", Double.NaN))), "a NaN timestamp");
     }
 
     @Test

@@ -58,6 +58,35 @@ class MsgPackCodecTest {
     }
 
     @Test
+    void aDeclaredLengthAllocatesNothingTheFrameDoesNotHold() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[][] headers = {
+                {(byte) 0xc6, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // bin32 of 2 GiB, no data
+                {(byte) 0xdb, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // str32 of 2 GiB
+                {(byte) 0xda, (byte) 0xff, (byte) 0xff, 'a', 'b'}, // str16 of 64 KiB with 2 bytes
+                {(byte) 0xdd, 0x00, 0x01, (byte) 0x86, (byte) 0xa0, 0x01}, // array of 100 000 with one element
+                {(byte) 0xdf, 0x00, 0x00, (byte) 0xc3, 0x50, (byte) 0xa1, 'k', 0x01}, // map of 50 000 with one entry
+        };
+        for (byte[] header : headers) {
+            // A map around it, as a request field would sit, so the check is reached from inside a container too.
+            byte[] frame = new byte[header.length + 3];
+            frame[0] = (byte) 0x81;
+            frame[1] = (byte) 0xa1;
+            frame[2] = 'v';
+            System.arraycopy(header, 0, frame, 3, header.length);
+            for (byte[] bytes : new byte[][] {header, frame}) {
+                assertThrows(ProtocolException.class, () -> MsgPackCodec.decode(bytes)); // classes loaded, buffers made
+                long before = threads.getCurrentThreadAllocatedBytes();
+                ProtocolException e = assertThrows(ProtocolException.class, () -> MsgPackCodec.decode(bytes));
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for a " + bytes.length + "-byte frame");
+                assertTrue(e.getMessage().contains("declares"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void rejectsNestingBombs() {
         byte[] deep = new byte[1000];
         Arrays.fill(deep, (byte) 0x91); // 1000 nested one-element arrays
