@@ -74,8 +74,10 @@ final class ClientServices implements RequestHandling.Handler {
                 log.info("user {} logged in", user);
                 return writeResult(Services.LOGIN);
             }
-            case Services.USERS:
-                return Map.of("users", store.userNames());
+            case Services.USERS: {
+                ReplyPages.Page<String> page = ReplyPages.names(store.userNames(), after(data), ReplyPages.LIST_BYTES);
+                return paged("users", page.entries(), null, page.next());
+            }
             case Services.CHANNEL: {
                 String channel = Fields.name(data, "channel");
                 if (store.hasChannel(channel)) {
@@ -86,21 +88,21 @@ final class ClientServices implements RequestHandling.Handler {
                 return writeResult(Services.CHANNEL);
             }
             case Services.CHANNELS: {
-                List<String> channels = store.channelNames();
-                Map<String, Object> reply = new LinkedHashMap<>();
-                reply.put("channels", channels);
-                reply.put("users", channels); // the course text's typo, which some clients read
-                return reply;
+                // The list goes out twice: also under "users", the course text's typo, which some clients read.
+                ReplyPages.Page<String> page =
+                        ReplyPages.names(store.channelNames(), after(data), ReplyPages.LIST_BYTES / 2);
+                return paged("channels", page.entries(), "users", page.next());
             }
             case Services.HISTORY: {
                 String channel = Fields.name(data, "channel");
                 int limit = Fields.historyLimit(data);
                 requireChannel(channel);
-                return readBack("channel", channel, store.channelHistory(channel, limit));
+                return readBack("channel", channel, store.channelHistory(channel, before(data), limit + 1), limit);
             }
             case Services.INBOX: {
                 String user = Fields.name(data, "user");
-                return readBack("user", user, store.inbox(user, Fields.historyLimit(data)));
+                int limit = Fields.historyLimit(data);
+                return readBack("user", user, store.inbox(user, before(data), limit + 1), limit);
             }
             case Services.STATUS:
                 return status.get();
@@ -143,17 +145,54 @@ final class ClientServices implements RequestHandling.Handler {
         }
     }
 
-    /** A history or inbox reply: the entries oldest first, each with the time and Lamport clock it was written at. */
-    private static Map<String, Object> readBack(String key, String name, List<Event> events) {
-        Map<String, Object> reply = Replies.status(Services.OK);
-        reply.put(key, name);
-        reply.put("messages", events.stream().map(event -> {
+    /**
+     * A history or inbox reply: the newest of {@code events} that fit, oldest first, each with the time and
+     * Lamport clock it was written at, and the cursor of the page before them if there is one.
+     */
+    private static Map<String, Object> readBack(String key, String name, List<Event> events, int limit) {
+        ReplyPages.Page<Map<String, Object>> page = ReplyPages.history(events, limit, event -> {
             Map<String, Object> entry = Publication.fields(event);
             entry.put("timestamp", Timestamps.toWire(event.timestamp()));
             entry.put("clock", event.lamport());
             return entry;
-        }).toList());
+        });
+        Map<String, Object> reply = Replies.status(Services.OK);
+        reply.put(key, name);
+        reply.put("messages", page.entries());
+        if (page.next() != null) {
+            reply.put("next", page.next());
+        }
         return reply;
+    }
+
+    /** A page of names under {@code key} (and under {@code alias} too, if given), with {@code next} if more follow. */
+    private static Map<String, Object> paged(String key, List<String> names, String alias, String next) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put(key, names);
+        if (alias != null) {
+            reply.put(alias, names);
+        }
+        if (next != null) {
+            reply.put("next", next);
+        }
+        return reply;
+    }
+
+    /** The optional {@code after} of a users or channels request: the {@code next} of the page before. */
+    private static String after(Map<String, Object> data) throws ProtocolException {
+        return Fields.optionalName(data, "after").orElse(null);
+    }
+
+    /** The optional {@code before} of a history or inbox request: the {@code next} of the page after. */
+    private static Event before(Map<String, Object> data) throws ProtocolException {
+        Object before = data.get("before");
+        if (before == null) {
+            return null;
+        }
+        if (!(before instanceof String cursor) || cursor.length() > 2 * Fields.MAX_NAME_LENGTH) {
+            throw new ProtocolException("field 'before' must be a 'next' cursor from an earlier reply");
+        }
+        return Event.atCursor(cursor);
     }
 
     private Map<String, Object> commitAndPublish(Event draft) {

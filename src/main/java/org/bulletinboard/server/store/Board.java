@@ -142,21 +142,22 @@ final class Board {
         return maxLamport;
     }
 
-    /** The last {@code limit} posts of a channel, oldest first. */
-    List<Event> posts(String channel, int limit) {
-        return last(posts.get(channel), limit);
+    /** The last {@code limit} posts of a channel before {@code before} (null: the newest), oldest first. */
+    List<Event> posts(String channel, Event before, int limit) {
+        return last(posts.get(channel), before, limit);
     }
 
-    /** The last {@code limit} private messages to a user, oldest first. */
-    List<Event> messagesTo(String user, int limit) {
-        return last(messages.get(user), limit);
+    /** The last {@code limit} private messages to a user before {@code before} (null: the newest), oldest first. */
+    List<Event> messagesTo(String user, Event before, int limit) {
+        return last(messages.get(user), before, limit);
     }
 
-    private static List<Event> last(NavigableSet<Event> events, int limit) {
+    private static List<Event> last(NavigableSet<Event> events, Event before, int limit) {
         if (events == null) {
             return List.of();
         }
-        List<Event> window = new ArrayList<>(events.descendingSet().stream().limit(limit).toList());
+        NavigableSet<Event> older = before == null ? events : events.headSet(before, false);
+        List<Event> window = new ArrayList<>(older.descendingSet().stream().limit(limit).toList());
         Collections.reverse(window);
         return List.copyOf(window);
     }

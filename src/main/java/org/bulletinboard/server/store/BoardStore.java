@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
@@ -80,10 +81,23 @@ public final class BoardStore implements AutoCloseable {
             EventLog.read(logFile, snapshot.requestsFrom(), from, board::rememberRequest);
         }
         this.eventLog = EventLog.open(logFile, from, this::applyRecovered);
-        stamper.lamport().onReceive(board.maxLamport());
+        stamper.lamport().onReceive(recoveredLamport(board.maxLamport()));
         log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot; own sequence at {})",
                 eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint,
                 seen.highest(origin));
+    }
+
+    /**
+     * The Lamport clock to go on from. A log written before clocks were bounded may hold one beyond
+     * {@link LamportClock#MAX}; the counter goes on from the bound then, so it can never overflow.
+     */
+    private static long recoveredLamport(long highest) {
+        if (highest > LamportClock.MAX) {
+            log.warn("the log holds a Lamport clock of {}, beyond the bound {}; going on from the bound",
+                    highest, LamportClock.MAX);
+            return LamportClock.MAX;
+        }
+        return highest;
     }
 
     /** Opens (or creates) the store of server {@code serverName} in {@code dataDir}: snapshot, then the log after it. */
@@ -335,12 +349,14 @@ public final class BoardStore implements AutoCloseable {
         return board.channelNames();
     }
 
-    public synchronized List<Event> channelHistory(String channel, int limit) {
-        return board.posts(channel, limit);
+    /** The last {@code limit} posts of a channel that come before {@code before} (null: the newest), oldest first. */
+    public synchronized List<Event> channelHistory(String channel, Event before, int limit) {
+        return board.posts(channel, before, limit);
     }
 
-    public synchronized List<Event> inbox(String user, int limit) {
-        return board.messagesTo(user, limit);
+    /** The last {@code limit} messages to a user that come before {@code before} (null: the newest), oldest first. */
+    public synchronized List<Event> inbox(String user, Event before, int limit) {
+        return board.messagesTo(user, before, limit);
     }
 
     /** Users, channels, and the latest posts and messages held in memory. */

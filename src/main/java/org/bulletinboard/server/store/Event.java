@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Timestamps;
 
 /**
  * One immutable state change. Its id is (origin server, per-origin sequence number), unique cluster-wide;
@@ -68,6 +69,30 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         return origin + ":" + seq;
     }
 
+    /** Where this event stands in history order, as a read cursor: {@code lamport:origin:seq}. */
+    public String cursor() {
+        return lamport + ":" + origin + ":" + seq;
+    }
+
+    /**
+     * A stand-in for the event a {@link #cursor} names, to compare others against in {@link #HISTORY_ORDER}.
+     *
+     * @throws ProtocolException if {@code cursor} is not one
+     */
+    public static Event atCursor(String cursor) throws ProtocolException {
+        int first = cursor.indexOf(':');
+        int last = cursor.lastIndexOf(':');
+        try {
+            if (first > 0 && last > first + 1) {
+                return new Event(cursor.substring(first + 1, last), Long.parseLong(cursor.substring(last + 1)),
+                        Long.parseLong(cursor.substring(0, first)), 0, POST, null, null, null, null, null, null);
+            }
+        } catch (NumberFormatException notACursor) {
+            // described below
+        }
+        throw new ProtocolException("field 'before' must be a 'next' cursor from an earlier reply");
+    }
+
     /** The event as a MessagePack-ready map, for replication between servers. */
     public Map<String, Object> toWire() {
         Map<String, Object> wire = new LinkedHashMap<>();
@@ -87,7 +112,7 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
 
     /** Reads and checks an event sent by a peer: a peer's bug must not poison this server's log. */
     public static Event fromWire(Map<String, Object> wire) throws ProtocolException {
-        String type = Fields.string(wire, "type");
+        String type = Fields.name(wire, "type");
         if (!TYPES.contains(type)) {
             throw new ProtocolException("unknown event type '" + type + "'");
         }
@@ -95,8 +120,12 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         if (seq < 1) {
             throw new ProtocolException("event 'seq' must be positive, got " + seq);
         }
-        Event event = new Event(Fields.name(wire, "origin"), seq, Fields.integer(wire, "lamport"),
-                Fields.integer(wire, "timestamp"), type,
+        long timestamp = Fields.integer(wire, "timestamp");
+        if (timestamp < 0 || timestamp > Timestamps.MAX_MILLIS) {
+            throw new ProtocolException("event 'timestamp' must be epoch milliseconds before year 10000, got " + timestamp);
+        }
+        Event event = new Event(Fields.name(wire, "origin"), seq,
+                Fields.checkClock("lamport", Fields.integer(wire, "lamport")), timestamp, type,
                 optionalName(wire, "user"), optionalName(wire, "channel"),
                 optionalName(wire, "src"), optionalName(wire, "dst"),
                 wire.containsKey("message") ? Fields.text(wire, "message") : null,

@@ -56,7 +56,7 @@ class CheckpointAndCatchUpTest {
             for (int i = 0; i < 700; i++) {
                 store.appendLocal(Event.post("ana", "general", "post " + i));
             }
-            List<Event> latest = store.channelHistory("general", 500);
+            List<Event> latest = store.channelHistory("general", null, 500);
             assertEquals(500, latest.size());
             assertEquals("post 200", latest.get(0).message());
             assertEquals("post 699", latest.get(499).message());
@@ -64,7 +64,7 @@ class CheckpointAndCatchUpTest {
         }
         assertEquals(700, BoardStore.read(a).postCount());
         try (BoardStore store = BoardStore.open(a, "s1", Stamper.systemClock(), 100)) {
-            assertEquals("post 690", store.channelHistory("general", 10).get(0).message(), "restored window");
+            assertEquals("post 690", store.channelHistory("general", null, 10).get(0).message(), "restored window");
         }
     }
 
@@ -98,7 +98,7 @@ class CheckpointAndCatchUpTest {
         try (BoardStore store = BoardStore.open(a, "s1", Stamper.systemClock(), CHECKPOINT_EVERY)) {
             assertTrue(store.hasRequest("r-1"), "read back from the log before the snapshot");
             assertTrue(store.appendLocal(Event.post("ana", "general", "once").withRequest("r-1")).duplicate());
-            assertEquals(1, store.channelHistory("general", 10).size());
+            assertEquals(1, store.channelHistory("general", null, 10).size());
         }
     }
 
