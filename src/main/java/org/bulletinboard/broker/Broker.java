@@ -1,8 +1,12 @@
 package org.bulletinboard.broker;
 
 import java.time.Duration;
+import java.util.Iterator;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.net.Sockets;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.protocol.WorkerFrames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +22,16 @@ import org.zeromq.ZMsg;
  * to the ROUTER on the client side exactly as before; servers' workers connect to the ROUTER on the server side,
  * announce READY and heartbeat. A request goes to the least recently used idle worker, never to one that has
  * gone silent or whose connection is gone; while no worker is idle, requests wait in a bounded queue. One thread
- * owns both sockets.
+ * owns both sockets. The broker answers a few requests itself, with {@code erro}: one that is not a single frame,
+ * one that finds the queue full, and a poison request that was held by {@link #POISON_LOST_WORKERS} workers that
+ * were all lost (it is dropped rather than handed to the next).
  */
 public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
     private static final int MAX_QUEUED = 100_000;
     private static final Duration MAX_QUEUED_AGE = Duration.ofSeconds(10);
+    /** Workers lost while holding the same request before it is taken for one that kills them. */
+    static final int POISON_LOST_WORKERS = 3;
 
     public record Config(String clientEndpoint, String serverEndpoint, Duration heartbeatInterval) {}
 
@@ -31,6 +39,7 @@ public final class Broker implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final Workers workers;
     private final PendingRequests pending = new PendingRequests(MAX_QUEUED, MAX_QUEUED_AGE.toNanos());
+    private final Stamper stamper = Stamper.systemClock();
     private final ZMQ.Socket frontend;
     private final ZMQ.Socket backend;
     private long dropped;
@@ -66,13 +75,15 @@ public final class Broker implements AutoCloseable {
                 if (poller.pollin(0)) {
                     ZMsg message;
                     while ((message = ZMsg.recvMsg(backend, ZMQ.DONTWAIT)) != null) {
-                        fromWorker(message, now);
+                        ZMsg fromWorker = message;
+                        survive("a worker's message", () -> fromWorker(fromWorker, now));
                     }
                 }
                 if (poller.pollin(1)) {
                     ZMsg message;
                     while ((message = ZMsg.recvMsg(frontend, ZMQ.DONTWAIT)) != null) {
-                        fromClient(message, now);
+                        ZMsg fromClient = message;
+                        survive("a client's request", () -> fromClient(fromClient, now));
                     }
                 }
                 dispatch(now);
@@ -120,34 +131,81 @@ public final class Broker implements AutoCloseable {
         message.destroy();
     }
 
-    private void fromClient(ZMsg request, long now) {
+    /** A bug in handling one message costs that message, not the loop every client depends on. */
+    private static void survive(String what, Runnable handling) {
+        try {
+            handling.run();
+        } catch (RuntimeException e) {
+            log.error("internal error handling {}; dropped it", what, e);
+        }
+    }
+
+    private void fromClient(ZMsg message, long now) {
+        int frames = requestFrames(message);
+        if (frames != 1) {
+            answer(message, "a request is one frame; this one had " + frames);
+            return;
+        }
+        ClientRequest request = new ClientRequest(message, now, 0);
         if (pending.size() == 0 && forward(request)) {
             return;
         }
-        if (!pending.offer(request, now) && dropped++ % 1000 == 0) {
-            log.warn("request queue full ({} waiting, no server ready); dropped {} requests so far", MAX_QUEUED, dropped);
+        if (!pending.offer(request)) {
+            if (dropped++ % 1000 == 0) {
+                log.warn("request queue full ({} waiting, no server ready); refused {} requests so far", MAX_QUEUED, dropped);
+            }
+            answer(message, "the cluster is overloaded (" + MAX_QUEUED + " requests waiting); try again later");
         }
+    }
+
+    /** Frames after the routing envelope: the identity, then (from REQ sockets) an empty delimiter. */
+    private static int requestFrames(ZMsg message) {
+        Iterator<ZFrame> frames = message.iterator();
+        frames.next(); // the identity ROUTER put in front
+        boolean delimited = frames.hasNext() && frames.next().size() == 0;
+        return message.size() - (delimited ? 2 : 1);
+    }
+
+    /**
+     * Answers a client request with {@code erro}, on the request's own service when it can be read, keeping its
+     * routing envelope, and consumes the message.
+     */
+    private void answer(ZMsg message, String description) {
+        int frames = requestFrames(message);
+        byte[] request = frames > 0 ? message.getLast().getData() : new byte[0];
+        ZMsg reply = new ZMsg();
+        int envelope = message.size() - frames;
+        for (ZFrame frame : message) {
+            if (envelope-- <= 0) {
+                break;
+            }
+            reply.add(frame.duplicate());
+        }
+        String service = Envelope.serviceOrError(request);
+        reply.add(stamper.envelope(service, Replies.error(service, description)).encode());
+        reply.send(frontend, true);
+        message.destroy();
     }
 
     /** Hands queued requests to idle workers, oldest request first. */
     private void dispatch(long now) {
         while (workers.hasIdle()) {
-            ZMsg request = pending.poll(now);
+            ClientRequest request = pending.poll(now);
             if (request == null) {
                 return;
             }
             if (!forward(request)) {
-                pending.putBack(request, now);
+                pending.putBack(request);
                 return;
             }
         }
     }
 
     /** Sends a client request to the least recently used idle worker that is still connected. */
-    private boolean forward(ZMsg request) {
+    private boolean forward(ClientRequest request) {
         ZFrame worker;
         while ((worker = workers.takeIdle()) != null) {
-            ZMsg out = request.duplicate();
+            ZMsg out = request.message().duplicate();
             out.push(WorkerFrames.REQUEST);
             out.push(worker.duplicate());
             if (sendTo(worker, out)) {
@@ -169,7 +227,7 @@ public final class Broker implements AutoCloseable {
         if (expiry.forgotten() > 0) {
             log.warn("{} silent workers dropped ({} left)", expiry.forgotten(), workers.size());
         }
-        expiry.orphaned().forEach(request -> requeue(request, now));
+        expiry.orphaned().forEach(this::requeue);
     }
 
     /**
@@ -194,22 +252,32 @@ public final class Broker implements AutoCloseable {
         }
         message.destroy();
         if (!sent) {
-            ZMsg orphaned = workers.remove(worker);
+            ClientRequest orphaned = workers.remove(worker);
             log.info("worker {} is gone; forgotten ({} left)", worker.strhex(), workers.size());
             if (orphaned != null) {
-                requeue(orphaned, System.nanoTime());
+                requeue(orphaned);
             }
         }
         return sent;
     }
 
     /**
-     * Puts the request a lost worker held at the front of the queue, for the next idle worker. The lost worker may
-     * have applied it already; writes carry a request id, so serving them again does not apply them twice.
+     * Puts the request a lost worker held at the front of the queue, for the next idle worker, keeping its arrival
+     * time (so it still expires at its first deadline). The lost worker may have applied it already; writes carry a
+     * request id, so serving them again does not apply them twice. A request that has now cost
+     * {@link #POISON_LOST_WORKERS} workers is answered with {@code erro} and dropped instead.
      */
-    private void requeue(ZMsg request, long now) {
+    private void requeue(ClientRequest request) {
+        ClientRequest again = request.lostOneWorker();
+        if (again.lostWorkers() >= POISON_LOST_WORKERS) {
+            log.warn("dropping a request on '{}': {} workers were lost while holding it",
+                    Envelope.serviceOrError(again.message().getLast().getData()), again.lostWorkers());
+            answer(again.message(), again.lostWorkers() + " servers' workers were lost while serving this request;"
+                    + " it is dropped and will not be retried");
+            return;
+        }
         log.info("requeueing a request its worker never answered");
-        pending.putBack(request, now);
+        pending.putBack(again);
     }
 
     @Override

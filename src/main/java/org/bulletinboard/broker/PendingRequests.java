@@ -2,18 +2,16 @@ package org.bulletinboard.broker;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.zeromq.ZMsg;
 
 /**
  * Client requests waiting for a ready server, oldest first. Bounded in count and age: a request older than the
  * clients' retry timeout has been given up (or sent again) by its client, so serving it would be wasted work.
+ * Age counts from arrival at the broker, also for a request put back after its worker was lost.
  */
 final class PendingRequests {
-    private record Pending(ZMsg request, long queuedNanos) {}
-
     private final int capacity;
     private final long maxAgeNanos;
-    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final Deque<ClientRequest> queue = new ArrayDeque<>();
 
     PendingRequests(int capacity, long maxAgeNanos) {
         this.capacity = capacity;
@@ -21,27 +19,27 @@ final class PendingRequests {
     }
 
     /** Queues a request; returns false (and keeps the queue as it is) when it is full. */
-    boolean offer(ZMsg request, long now) {
+    boolean offer(ClientRequest request) {
         if (queue.size() >= capacity) {
             return false;
         }
-        queue.addLast(new Pending(request, now));
+        queue.addLast(request);
         return true;
     }
 
-    /** Puts back a request just taken, when no worker could take it after all. */
-    void putBack(ZMsg request, long now) {
-        queue.addFirst(new Pending(request, now));
+    /** Puts a request back at the front: no worker could take it after all, or its worker was lost. */
+    void putBack(ClientRequest request) {
+        queue.addFirst(request);
     }
 
-    /** The oldest request still worth serving, or null; older ones are dropped on the way. */
-    ZMsg poll(long now) {
-        Pending pending;
-        while ((pending = queue.pollFirst()) != null) {
-            if (now - pending.queuedNanos() <= maxAgeNanos) {
-                return pending.request();
+    /** The oldest request still worth serving, or null; expired ones are dropped on the way. */
+    ClientRequest poll(long now) {
+        ClientRequest request;
+        while ((request = queue.pollFirst()) != null) {
+            if (now - request.arrivedNanos() <= maxAgeNanos) {
+                return request;
             }
-            pending.request().destroy();
+            request.message().destroy();
         }
         return null;
     }

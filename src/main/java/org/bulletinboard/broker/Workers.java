@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.zeromq.ZFrame;
-import org.zeromq.ZMsg;
 
 /**
  * The workers the broker knows: when each was last heard from, which are idle (least recently used first), and
@@ -19,12 +18,12 @@ final class Workers {
     private record Worker(ZFrame identity, long lastHeardNanos) {}
 
     /** What {@link #expire} did: how many workers it forgot, and the requests they were working on. */
-    record Expiry(int forgotten, List<ZMsg> orphaned) {}
+    record Expiry(int forgotten, List<ClientRequest> orphaned) {}
 
     private final long expiryNanos;
     private final Map<String, Worker> known = new HashMap<>();
     private final Deque<String> idle = new ArrayDeque<>();
-    private final Map<String, ZMsg> inFlight = new HashMap<>();
+    private final Map<String, ClientRequest> inFlight = new HashMap<>();
 
     Workers(long expiryNanos) {
         this.expiryNanos = expiryNanos;
@@ -40,9 +39,9 @@ final class Workers {
         String key = identity.strhex();
         idle.remove(key);
         idle.addLast(key);
-        ZMsg done = inFlight.remove(key);
+        ClientRequest done = inFlight.remove(key);
         if (done != null) {
-            done.destroy();
+            done.message().destroy();
         }
     }
 
@@ -52,7 +51,7 @@ final class Workers {
     }
 
     /** Records the request a worker (just taken with {@link #takeIdle}) is working on. */
-    void busy(ZFrame identity, ZMsg request) {
+    void busy(ZFrame identity, ClientRequest request) {
         inFlight.put(identity.strhex(), request);
     }
 
@@ -67,7 +66,7 @@ final class Workers {
     }
 
     /** Forgets a worker; returns the request it was working on, if any. */
-    ZMsg remove(ZFrame identity) {
+    ClientRequest remove(ZFrame identity) {
         String key = identity.strhex();
         known.remove(key);
         idle.remove(key);
@@ -77,7 +76,7 @@ final class Workers {
     /** Forgets workers not heard from within the expiry. */
     Expiry expire(long now) {
         int forgotten = 0;
-        List<ZMsg> orphaned = new ArrayList<>();
+        List<ClientRequest> orphaned = new ArrayList<>();
         for (Iterator<Worker> it = known.values().iterator(); it.hasNext(); ) {
             Worker worker = it.next();
             if (now - worker.lastHeardNanos() > expiryNanos) {
@@ -85,7 +84,7 @@ final class Workers {
                 idle.remove(key);
                 it.remove();
                 forgotten++;
-                ZMsg request = inFlight.remove(key);
+                ClientRequest request = inFlight.remove(key);
                 if (request != null) {
                     orphaned.add(request);
                 }

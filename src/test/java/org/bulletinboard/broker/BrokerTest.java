@@ -3,8 +3,14 @@ package org.bulletinboard.broker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.WorkerFrames;
 import org.bulletinboard.support.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +104,40 @@ class BrokerTest {
         assertEquals("two", next.request().removeLast().getString(ZMQ.CHARSET));
         reply(next.worker(), next.request(), "answer to two");
         assertEquals("answer to two", client.recvStr(), "the late reply never reaches the client");
+    }
+
+    @Test
+    void aRequestThatTakesDownEveryWorkerItReachesIsAnsweredWithErroAndDropped() throws ProtocolException {
+        List<ZMQ.Socket> doomed = new ArrayList<>();
+        for (int i = 0; i < Broker.POISON_LOST_WORKERS + 1; i++) {
+            ZMQ.Socket worker = socket(SocketType.DEALER, servers);
+            worker.send(WorkerFrames.READY);
+            awaitHeartbeat(worker);
+            doomed.add(worker);
+        }
+        ZMQ.Socket client = socket(SocketType.REQ, clients);
+        client.send(new Envelope("poison", Map.of()).encode());
+        for (int lost = 0; lost < Broker.POISON_LOST_WORKERS; lost++) {
+            Served served = awaitRequestHeartbeating(doomed.toArray(ZMQ.Socket[]::new));
+            doomed.remove(served.worker());
+            served.worker().close(); // dies holding it
+        }
+        Envelope reply = Envelope.decode(client.recv());
+        assertEquals("poison", reply.service());
+        assertEquals("erro", reply.data().get("status"));
+        assertTrue(((String) reply.data().get("description")).contains("workers were lost"), reply.toString());
+        ZMsg next = ZMsg.recvMsg(doomed.get(0), ZMQ.DONTWAIT);
+        assertTrue(next == null || WorkerFrames.HEARTBEAT.equals(next.popString()), "the last worker never gets it");
+    }
+
+    @Test
+    void aRequestOfSeveralFramesIsRefusedByTheBroker() throws ProtocolException {
+        ZMQ.Socket client = socket(SocketType.REQ, clients);
+        client.sendMore(new Envelope("users", Map.of()).encode());
+        client.send(new Envelope("users", Map.of()).encode());
+        Envelope reply = Envelope.decode(client.recv());
+        assertEquals("erro", reply.data().get("status"));
+        assertTrue(((String) reply.data().get("description")).contains("one frame"), reply.toString());
     }
 
     private ZMQ.Socket socket(SocketType type, String endpoint) {
