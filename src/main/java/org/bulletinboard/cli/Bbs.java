@@ -1,5 +1,6 @@
 package org.bulletinboard.cli;
 
+import org.bulletinboard.net.RoleThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bbs", mixinStandardHelpOptions = true, version = "bbs 0.1.0",
         description = "BulletinBoard: a replicated bulletin board over ZeroMQ and MessagePack.",
         subcommands = {ClusterCommand.class, ReferenceCommand.class, BrokerCommand.class, ProxyCommand.class,
-                ServerCommand.class, ClientCommand.class, BotCommand.class, StatusCommand.class, BenchCommand.class, ScaleBenchCommand.class, ClockBenchCommand.class})
+                ServerCommand.class, ClientCommand.class, BotCommand.class, StatusCommand.class, BenchCommand.class, ScaleBenchCommand.class, ClockBenchCommand.class,
+                BarrageCommand.class})
 public final class Bbs implements Runnable {
 
     @CommandLine.Spec
@@ -19,6 +21,7 @@ public final class Bbs implements Runnable {
     }
 
     public static void main(String[] args) {
+        RoleThreads.haltOnFatalError();
         CommandLine commandLine = new CommandLine(new Bbs())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, line, parsed) -> {

@@ -1,0 +1,70 @@
+package org.bulletinboard.server;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.bulletinboard.bench.ScratchDirectory;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.RequestHandling;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.store.BoardStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * Coverage-guided fuzzing of a server's request path (Jazzer): any frame, through the same decoding, checks and
+ * services a worker runs against a real store, gets exactly one reply that fits in a frame and reads as an
+ * envelope, and a refusal always says why. The committed inputs in
+ * {@code src/test/resources/org/bulletinboard/server/RequestFuzzTestInputs/} run in every build.
+ */
+class RequestFuzzTest {
+    private static final Logger log = LoggerFactory.getLogger(RequestFuzzTest.class);
+
+    private static ScratchDirectory data;
+    private static ZContext context;
+    private static BoardStore store;
+    private static Replicator replicator;
+    private static ClientServices services;
+    private static Stamper stamper;
+
+    @BeforeAll
+    static void openStore() throws IOException {
+        data = new ScratchDirectory("bbs-fuzz");
+        context = new ZContext();
+        stamper = Stamper.systemClock();
+        store = BoardStore.open(Path.of(data.path().toString(), "server"), "fuzz", stamper);
+        replicator = new Replicator(context, "fuzz", stamper, Duration.ofMillis(500), "fuzz"); // no peers: acks at once
+        services = new ClientServices(store, replicator, stamper, publication -> { }, Duration.ofMillis(500),
+                () -> { }, () -> Map.of("status", "OK"));
+    }
+
+    @AfterAll
+    static void closeStore() throws IOException {
+        replicator.close();
+        store.close();
+        context.close();
+        data.close();
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void anyFrameGetsOneReplyThatFitsAndARefusalSaysWhy(byte[] frame) throws ProtocolException {
+        byte[] bytes = RequestHandling.reply(frame, stamper, services, log, Fields.MAX_FRAME_BYTES);
+        assertTrue(bytes.length <= Fields.MAX_FRAME_BYTES, bytes.length + " bytes");
+        Envelope reply = Envelope.decode(bytes);
+        if ("erro".equals(reply.data().get("status"))) {
+            String description = assertInstanceOf(String.class, reply.data().get("description"));
+            assertTrue(!description.isBlank() && description.length() < 1024, description);
+        }
+    }
+}
