@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.net.PirateWorker;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.zeromq.ZContext;
 
 /**
@@ -16,15 +16,14 @@ import org.zeromq.ZContext;
 public final class EchoCluster implements AutoCloseable {
     private final Broker broker;
     private final ZContext context = new ZContext();
-    private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean running = true;
+    private final List<RoleLoop> workers = new ArrayList<>();
 
     private EchoCluster(Broker.Config config, int workerCount) {
         this.broker = Broker.start(config);
         String endpoint = config.serverEndpoint().replace("*", "127.0.0.1");
         for (int i = 0; i < workerCount; i++) {
-            workers.add(RoleThreads.start("echo", "echo", "worker-" + i, () ->
-                    PirateWorker.serve(context, endpoint, config.heartbeatInterval(), () -> running, request -> request)));
+            workers.add(RoleLoop.start("echo", "echo", "worker-" + i, loop -> PirateWorker.serve(context, endpoint,
+                    config.heartbeatInterval(), loop::running, new PirateWorker.Link(), request -> request)));
         }
     }
 
@@ -35,8 +34,8 @@ public final class EchoCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        workers.forEach(RoleThreads::join);
+        workers.forEach(RoleLoop::stop);
+        workers.forEach(RoleLoop::close);
         context.close();
         broker.close();
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.net.RequestTimeoutException;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +33,15 @@ public final class Bot implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final Thread loop;
+    private final RoleLoop loop;
 
     private Bot(Config config) {
         this.config = config;
         this.user = config.user() != null ? config.user() : randomName();
-        this.loop = RoleThreads.start("bot", user, "load", this::run);
+        // A pass is a message: the pause, then a request with all its retries.
+        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(config.interval())
+                .plus(BoardClient.DEFAULT_TIMEOUT.multipliedBy(BoardClient.DEFAULT_ATTEMPTS * 2L));
+        this.loop = RoleLoop.start("bot", user, "load", stuckAfter, this::run);
     }
 
     public static Bot start(Config config) {
@@ -49,12 +52,12 @@ public final class Bot implements AutoCloseable {
         return "bot-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
     }
 
-    private void run() {
+    private void run(RoleLoop loop) {
         try (BoardClient client = new BoardClient(context, config.brokerEndpoint(), Stamper.systemClock(),
                 BoardClient.DEFAULT_TIMEOUT, BoardClient.DEFAULT_ATTEMPTS, this::stopped)) {
             boolean loggedIn = false;
             long round = 0;
-            while (!stopped() && (config.rounds() == 0 || round < config.rounds())) {
+            while (loop.running() && !stopped() && (config.rounds() == 0 || round < config.rounds())) {
                 try {
                     if (!loggedIn) {
                         loggedIn = count(client.login(user));
@@ -134,13 +137,13 @@ public final class Bot implements AutoCloseable {
 
     /** Waits for a bot with a finite number of rounds to play them all. */
     public void awaitFinished() throws InterruptedException {
-        loop.join();
+        loop.awaitEnd();
     }
 
     @Override
     public void close() {
         stop.countDown();
-        RoleThreads.join(loop);
+        loop.close();
         context.close();
     }
 }

@@ -2,7 +2,7 @@ package org.bulletinboard.broker;
 
 import java.time.Duration;
 import java.util.Iterator;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Replies;
@@ -43,8 +43,7 @@ public final class Broker implements AutoCloseable {
     private final ZMQ.Socket frontend;
     private final ZMQ.Socket backend;
     private long dropped;
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     private Broker(Config config) {
         this.heartbeatInterval = config.heartbeatInterval();
@@ -54,9 +53,9 @@ public final class Broker implements AutoCloseable {
         backend.setRouterMandatory(true); // a send to a worker whose connection is gone fails instead of vanishing
         Sockets.bind(frontend, config.clientEndpoint());
         Sockets.bind(backend, config.serverEndpoint());
-        this.loop = RoleThreads.start("broker", "broker", "balance", () -> {
+        this.loop = RoleLoop.start("broker", "broker", "balance", loop -> {
             log.info("broker: clients on {}, servers on {}", config.clientEndpoint(), config.serverEndpoint());
-            run();
+            run(loop);
         });
     }
 
@@ -64,12 +63,12 @@ public final class Broker implements AutoCloseable {
         return new Broker(config);
     }
 
-    private void run() {
+    private void run(RoleLoop loop) {
         try (ZMQ.Poller poller = context.createPoller(2)) {
             poller.register(backend, ZMQ.Poller.POLLIN);
             poller.register(frontend, ZMQ.Poller.POLLIN);
             long nextHeartbeat = System.nanoTime() + heartbeatInterval.toNanos();
-            while (running && !Thread.currentThread().isInterrupted()) {
+            while (loop.running()) {
                 poller.poll(Sockets.POLL_MILLIS);
                 long now = System.nanoTime();
                 if (poller.pollin(0)) {
@@ -125,6 +124,13 @@ public final class Broker implements AutoCloseable {
                     log.info("dropped a late reply from worker {}", worker.strhex());
                 }
                 workers.idle(worker);
+            }
+            case WorkerFrames.DISCONNECT -> {
+                ClientRequest orphaned = workers.remove(worker);
+                log.info("worker {} left ({} known)", worker.strhex(), workers.size());
+                if (orphaned != null) {
+                    pending.putBack(orphaned); // it left without answering: not its fault, so not counted as lost
+                }
             }
             default -> log.warn("unknown command '{}' from worker {}; ignored", command, worker.strhex());
         }
@@ -282,8 +288,7 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
         context.close();
         log.info("broker stopped");
     }

@@ -5,7 +5,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.RoleLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -21,21 +24,23 @@ import org.zeromq.ZMsg;
  * "ana" does not see publications for "anabel".
  */
 final class Subscriber implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
+
     private record Change(String topic, boolean subscribe) {}
 
     private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     Subscriber(ZContext context, String proxyEndpoint, Stamper stamper, String node,
                BiConsumer<String, Envelope> onPublication, BiConsumer<String, String> onUnreadable) {
-        this.loop = RoleThreads.start("client", node, "subscriber", () -> {
+        this.loop = RoleLoop.start("client", node, "subscriber", loop -> {
             ZMQ.Socket socket = Sockets.create(context, SocketType.SUB);
-            socket.connect(proxyEndpoint);
+            NamedConnection proxy = new NamedConnection(socket, proxyEndpoint, "proxy", log);
             try (ZMQ.Poller poller = context.createPoller(1)) {
                 poller.register(socket, ZMQ.Poller.POLLIN);
-                while (running) {
+                while (loop.running()) {
+                    proxy.maintain();
                     applyChanges(socket);
                     if (poller.poll(Sockets.POLL_MILLIS) <= 0) {
                         continue;
@@ -93,7 +98,6 @@ final class Subscriber implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

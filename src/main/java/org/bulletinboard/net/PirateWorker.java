@@ -14,50 +14,77 @@ import org.zeromq.ZMsg;
 /**
  * The ZeroMQ guide's Paranoid Pirate worker loop: a DEALER to the broker that announces READY, serves one
  * request at a time, heartbeats while idle, and reconnects when the broker has been silent too long (it died
- * or restarted). Runs on the calling thread, which owns the socket.
+ * or restarted, or its name now resolves elsewhere). The broker's name is looked up at each connection and
+ * retried while it does not resolve. On leaving, the worker says DISCONNECT so the broker stops counting on it.
+ * Runs on the calling thread, which owns the socket.
  */
 public final class PirateWorker {
     private static final Logger log = LoggerFactory.getLogger(PirateWorker.class);
+
+    /** Whether the worker hears the broker: true from its first message after a (re)connection until it falls silent. */
+    public static final class Link {
+        private volatile boolean heard;
+
+        public boolean connected() {
+            return heard;
+        }
+    }
 
     private PirateWorker() {}
 
     /** Serves requests from the broker at {@code brokerEndpoint} until {@code running} turns false. */
     public static void serve(ZContext context, String brokerEndpoint, Duration heartbeatInterval,
-                             BooleanSupplier running, Function<byte[], byte[]> serve) {
+                             BooleanSupplier running, Link link, Function<byte[], byte[]> serve) {
         long heartbeatNanos = heartbeatInterval.toNanos();
         long expiryNanos = heartbeatNanos * WorkerFrames.LIVENESS;
-        ZMQ.Socket broker = connect(context, brokerEndpoint);
+        StateLog states = new StateLog(log);
+        ZMQ.Socket broker = Sockets.create(context, SocketType.DEALER);
+        NamedConnection connection = connection(broker, brokerEndpoint);
+        boolean announced = false;
         long lastHeard = System.nanoTime();
         long nextHeartbeat = lastHeard + heartbeatNanos;
         try {
             while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+                if (!announced && connection.maintain()) {
+                    broker.send(WorkerFrames.READY, ZMQ.DONTWAIT);
+                    announced = true;
+                    lastHeard = System.nanoTime();
+                }
                 ZMsg message = ZMsg.recvMsg(broker, 0); // waits at most the socket's receive timeout
                 long now = System.nanoTime();
                 if (message != null) {
                     lastHeard = now;
+                    link.heard = true;
+                    states.enter("hears", false, "hearing the broker at {}", brokerEndpoint);
                     handle(broker, message, serve);
-                } else if (now - lastHeard > expiryNanos) {
-                    log.warn("broker silent for {} ms; reconnecting", (now - lastHeard) / 1_000_000);
+                } else if (announced && now - lastHeard > expiryNanos) {
+                    link.heard = false;
+                    states.enter("silent", true, "broker at {} silent for {} ms; reconnecting",
+                            brokerEndpoint, (now - lastHeard) / 1_000_000);
                     broker.close();
-                    broker = connect(context, brokerEndpoint);
+                    broker = Sockets.create(context, SocketType.DEALER);
+                    connection = connection(broker, brokerEndpoint);
+                    announced = false;
                     lastHeard = now;
                 }
-                if (now - nextHeartbeat >= 0) {
+                if (announced && now - nextHeartbeat >= 0) {
                     broker.send(WorkerFrames.HEARTBEAT, ZMQ.DONTWAIT);
                     nextHeartbeat = now + heartbeatNanos;
                 }
             }
+            if (announced) {
+                broker.setLinger(200); // time for the goodbye to leave, not more
+                broker.send(WorkerFrames.DISCONNECT, ZMQ.DONTWAIT);
+            }
         } finally {
+            link.heard = false;
             broker.close();
         }
     }
 
-    private static ZMQ.Socket connect(ZContext context, String brokerEndpoint) {
-        ZMQ.Socket broker = Sockets.create(context, SocketType.DEALER);
+    private static NamedConnection connection(ZMQ.Socket broker, String brokerEndpoint) {
         broker.setReceiveTimeOut(Sockets.POLL_MILLIS);
-        broker.connect(brokerEndpoint);
-        broker.send(WorkerFrames.READY, ZMQ.DONTWAIT);
-        return broker;
+        return new NamedConnection(broker, brokerEndpoint, "broker", log);
     }
 
     private static void handle(ZMQ.Socket broker, ZMsg message, Function<byte[], byte[]> serve) {

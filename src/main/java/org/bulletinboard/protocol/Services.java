@@ -20,6 +20,8 @@ public final class Services {
     public static final String RANK = "rank";
     public static final String LIST = "list";
     public static final String HEARTBEAT = "heartbeat";
+    /** Ours: a server stopping cleanly leaves the live list at once. */
+    public static final String LEAVE = "leave";
 
     // Server <-> server: the course's clock and election...
     public static final String CLOCK = "clock";

@@ -1,6 +1,6 @@
 package org.bulletinboard.proxy;
 
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.SocketRelay;
 import org.bulletinboard.net.Sockets;
 import org.slf4j.Logger;
@@ -19,17 +19,16 @@ public final class PubSubProxy implements AutoCloseable {
     public record Config(String publisherEndpoint, String subscriberEndpoint) {}
 
     private final ZContext context = new ZContext();
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     private PubSubProxy(Config config) {
         ZMQ.Socket xsub = Sockets.create(context, SocketType.XSUB);
         ZMQ.Socket xpub = Sockets.create(context, SocketType.XPUB);
         Sockets.bind(xsub, config.publisherEndpoint());
         Sockets.bind(xpub, config.subscriberEndpoint());
-        this.loop = RoleThreads.start("proxy", "proxy", "forward", () -> {
+        this.loop = RoleLoop.start("proxy", "proxy", "forward", loop -> {
             log.info("proxy: publishers on {}, subscribers on {}", config.publisherEndpoint(), config.subscriberEndpoint());
-            SocketRelay.run(context, xsub, xpub, () -> running);
+            SocketRelay.run(context, xsub, xpub, loop::running);
         });
     }
 
@@ -39,8 +38,7 @@ public final class PubSubProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
         context.close();
         log.info("proxy stopped");
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
@@ -29,27 +29,26 @@ public final class ReferenceServer implements AutoCloseable {
     private final ServerRegistry registry;
     private final Stamper stamper = Stamper.systemClock();
     private final ZContext context = new ZContext();
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     private ReferenceServer(Config config) {
         this.config = config;
         this.registry = new ServerRegistry(config.heartbeatTimeout(), System::nanoTime);
         ZMQ.Socket socket = Sockets.create(context, SocketType.REP);
         Sockets.bind(socket, config.bindEndpoint());
-        this.loop = RoleThreads.start("reference", "reference", "rep", () -> serve(socket));
+        this.loop = RoleLoop.start("reference", "reference", "rep", loop -> serve(socket, loop));
     }
 
     public static ReferenceServer start(Config config) {
         return new ReferenceServer(config);
     }
 
-    private void serve(ZMQ.Socket socket) {
+    private void serve(ZMQ.Socket socket, RoleLoop loop) {
         log.info("reference server listening on {} (heartbeat timeout {} ms)",
                 config.bindEndpoint(), config.heartbeatTimeout().toMillis());
         try (ZMQ.Poller poller = context.createPoller(1)) {
             poller.register(socket, ZMQ.Poller.POLLIN);
-            while (running && !Thread.currentThread().isInterrupted()) {
+            while (loop.running()) {
                 if (poller.poll(Sockets.POLL_MILLIS) <= 0 || !poller.pollin(0)) {
                     continue;
                 }
@@ -93,6 +92,13 @@ public final class ReferenceServer implements AutoCloseable {
                 reply.put("rank", rank);
                 return reply;
             }
+            case Services.LEAVE: {
+                String name = Fields.name(data, "user");
+                if (registry.leave(name)) {
+                    log.info("server {} left", name);
+                }
+                return Replies.status(Services.OK);
+            }
             case Services.LIST: {
                 List<Map<String, Object>> servers = registry.live().stream().map(ReferenceServer::entry).toList();
                 return new LinkedHashMap<>(Map.of("list", servers));
@@ -133,8 +139,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
         context.close();
         log.info("reference server stopped");
     }

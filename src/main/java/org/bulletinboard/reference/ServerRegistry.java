@@ -63,6 +63,16 @@ final class ServerRegistry {
         byName.remove(silent.getKey());
     }
 
+    /** Takes a server off the live list at once (it keeps its rank); returns false if it was not live. */
+    boolean leave(String name) {
+        Registration registration = byName.get(name);
+        if (registration == null || nanoTime.getAsLong() - registration.lastSeenNanos > timeoutNanos) {
+            return false;
+        }
+        registration.lastSeenNanos = nanoTime.getAsLong() - timeoutNanos - 1;
+        return true;
+    }
+
     boolean isKnown(String name) {
         return byName.containsKey(name);
     }

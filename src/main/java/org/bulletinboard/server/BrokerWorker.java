@@ -3,8 +3,9 @@ package org.bulletinboard.server;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.bulletinboard.net.NamedConnection;
 import org.bulletinboard.net.PirateWorker;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.RequestHandling;
@@ -23,22 +24,25 @@ import org.zeromq.ZMQ;
 final class BrokerWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerWorker.class);
 
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final PirateWorker.Link broker = new PirateWorker.Link();
+    private final RoleLoop loop;
 
     BrokerWorker(ZContext context, String brokerEndpoint, String proxyEndpoint, Duration heartbeatInterval,
                  Function<Consumer<Publication>, RequestHandling.Handler> services, Stamper stamper,
                  String node, int number) {
-        this.loop = RoleThreads.start("server", node, "worker-" + number, () -> {
+        this.loop = RoleLoop.start("server", node, "worker-" + number, loop -> {
             ZMQ.Socket publisher = Sockets.create(context, SocketType.PUB);
-            publisher.connect(proxyEndpoint);
+            NamedConnection proxy = new NamedConnection(publisher, proxyEndpoint, "proxy", log);
             // The services get the publisher through a callback, so the socket stays on this thread.
             RequestHandling.Handler handler = services.apply(publication -> {
-                publisher.sendMore(publication.topic());
-                publisher.send(publication.payload().encode(), 0);
+                if (proxy.maintain()) { // until the proxy's name resolves, publications go nowhere, as for any PUB
+                    publisher.sendMore(publication.topic());
+                    publisher.send(publication.payload().encode(), 0);
+                }
             });
+            proxy.maintain();
             try {
-                PirateWorker.serve(context, brokerEndpoint, heartbeatInterval, () -> running,
+                PirateWorker.serve(context, brokerEndpoint, heartbeatInterval, loop::running, broker,
                         frame -> RequestHandling.reply(frame, stamper, handler, log, Fields.MAX_FRAME_BYTES));
             } finally {
                 publisher.close();
@@ -46,9 +50,18 @@ final class BrokerWorker implements AutoCloseable {
         });
     }
 
+    /** Whether this worker hears the broker, so the broker can hand it requests. */
+    boolean connected() {
+        return broker.connected();
+    }
+
+    /** Stops taking requests, without waiting; the one in hand is finished first. */
+    void stop() {
+        loop.stop();
+    }
+
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

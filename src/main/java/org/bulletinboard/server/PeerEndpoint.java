@@ -1,6 +1,6 @@
 package org.bulletinboard.server;
 
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.ServingLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.RequestHandling;
@@ -16,17 +16,16 @@ import org.zeromq.ZMQ;
 final class PeerEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerEndpoint.class);
 
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     /** @param beforeReplies makes what a batch of requests wrote durable, before any of them is acknowledged */
     PeerEndpoint(ZContext context, String bindEndpoint, RequestHandling.Handler services, Runnable beforeReplies,
                  Stamper stamper, String node) {
         ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
         Sockets.bind(socket, bindEndpoint);
-        this.loop = RoleThreads.start("server", node, "peers", () -> {
+        this.loop = RoleLoop.start("server", node, "peers", loop -> {
             log.info("peer socket bound on {}", bindEndpoint);
-            ServingLoop.run(socket, () -> running,
+            ServingLoop.run(socket, loop::running,
                     frame -> RequestHandling.reply(frame, stamper, services, log, ReplicationMessages.MAX_PEER_FRAME_BYTES),
                     beforeReplies);
         });
@@ -34,7 +33,6 @@ final class PeerEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.net.LazyPirateClient;
 import org.bulletinboard.net.RequestTimeoutException;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
+import org.bulletinboard.net.StateLog;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
@@ -23,7 +24,9 @@ import org.zeromq.ZContext;
 /**
  * The server's conversation with the reference server: get a rank, then every heartbeat interval send a
  * heartbeat and fetch the live list, handing the peers to replication. A silent reference server is retried
- * (Lazy Pirate) without stopping the server; the next heartbeat re-registers it if the reference restarted.
+ * (Lazy Pirate) without stopping the server; the next heartbeat re-registers it if the reference restarted. On
+ * close the server says it is leaving, so its peers stop counting on it at once rather than after its heartbeats
+ * stop.
  */
 final class ReferenceLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReferenceLink.class);
@@ -38,25 +41,35 @@ final class ReferenceLink implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int rank;
     private volatile long lastHeartbeatNanos;
-    private final Thread loop;
+    private final StateLog states = new StateLog(log);
+    private final RoleLoop loop;
 
     ReferenceLink(ZContext context, String referenceEndpoint, String name, String peerAddress,
                   Duration heartbeatInterval, Stamper stamper, PeerListener listener) {
         this.name = name;
         this.peerAddress = peerAddress;
         this.stamper = stamper;
-        this.loop = RoleThreads.start("server", name, "reference", () -> {
-            Duration timeout = heartbeatInterval.compareTo(Duration.ofSeconds(2)) < 0 ? heartbeatInterval : Duration.ofSeconds(2);
+        Duration timeout = heartbeatInterval.compareTo(Duration.ofSeconds(2)) < 0 ? heartbeatInterval : Duration.ofSeconds(2);
+        // A pass is an interval plus three requests of up to the timeout each.
+        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(heartbeatInterval).plus(timeout.multipliedBy(3));
+        this.loop = RoleLoop.start("server", name, "reference", stuckAfter, loop -> {
             try (LazyPirateClient reference = new LazyPirateClient(context, referenceEndpoint, timeout, 1,
                     () -> stop.getCount() == 0)) {
-                run(reference, heartbeatInterval, listener);
+                run(reference, heartbeatInterval, listener, loop);
+            }
+            try (LazyPirateClient reference = new LazyPirateClient(context, referenceEndpoint, timeout, 1, () -> false)) {
+                call(reference, Services.LEAVE);
+                log.info("left the reference server's live list");
+            } catch (RequestTimeoutException | ProtocolException e) {
+                log.info("could not tell the reference server we leave ({}); it will see our heartbeats stop", e.getMessage());
             }
         });
     }
 
-    private void run(LazyPirateClient reference, Duration interval, PeerListener listener) {
+    private void run(LazyPirateClient reference, Duration interval, PeerListener listener, RoleLoop loop) {
         boolean registered = false;
         do {
+            loop.progress();
             try {
                 if (!registered) {
                     rank = rankOf(call(reference, Services.RANK));
@@ -66,10 +79,11 @@ final class ReferenceLink implements AutoCloseable {
                 rank = rankOf(call(reference, Services.HEARTBEAT));
                 lastHeartbeatNanos = System.nanoTime();
                 listener.onPeers(peers(call(reference, Services.LIST)));
+                states.enter("answering", false, "reference server at {} answers", reference.endpoint());
             } catch (RequestTimeoutException e) {
-                log.warn("reference server silent: {}", e.getMessage());
+                states.enter("silent", true, "reference server silent: {}", e.getMessage());
             } catch (ProtocolException e) {
-                log.warn("unexpected reply from the reference server: {}", e.getMessage());
+                states.enter("unreadable", true, "unexpected reply from the reference server: {}", e.getMessage());
             }
         } while (!awaitStop(interval));
     }
@@ -125,6 +139,6 @@ final class ReferenceLink implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.bulletinboard.net.RequestTimeoutException;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
@@ -52,8 +53,7 @@ public final class Bully implements AutoCloseable {
     private volatile Coordinator coordinator;
     private long lastAnnouncementNanos;
     private long awaitingWinnerSince;
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     /**
      * @param live    the latest live list (this server included), empty until the first one arrives
@@ -69,7 +69,7 @@ public final class Bully implements AutoCloseable {
         this.electionTimeout = electionTimeout;
         this.live = live;
         this.ownRank = ownRank;
-        this.loop = RoleThreads.start("server", node, "election", () -> run(proxyPublishers, proxySubscribers));
+        this.loop = RoleLoop.start("server", node, "election", loop -> run(proxyPublishers, proxySubscribers, loop));
     }
 
     public Optional<Coordinator> coordinator() {
@@ -89,17 +89,19 @@ public final class Bully implements AutoCloseable {
         return Map.of("election", "OK");
     }
 
-    private void run(String proxyPublishers, String proxySubscribers) {
+    private void run(String proxyPublishers, String proxySubscribers, RoleLoop loop) {
         ZMQ.Socket publisher = Sockets.create(context, SocketType.PUB);
-        publisher.connect(proxyPublishers);
+        NamedConnection toProxy = new NamedConnection(publisher, proxyPublishers, "proxy (publishers)", log);
         ZMQ.Socket announcements = Sockets.create(context, SocketType.SUB);
         announcements.subscribe(Services.SERVERS_TOPIC.getBytes(ZMQ.CHARSET));
-        announcements.connect(proxySubscribers);
+        NamedConnection fromProxy = new NamedConnection(announcements, proxySubscribers, "proxy (subscribers)", log);
         announcements.setReceiveTimeOut(Sockets.POLL_MILLIS);
         long nextCheck = System.nanoTime() + intervalNanos;
         boolean electionNeeded = false;
         try {
-            while (running && !Thread.currentThread().isInterrupted()) {
+            while (loop.running()) {
+                toProxy.maintain();
+                fromProxy.maintain();
                 ZMsg message = ZMsg.recvMsg(announcements, 0);
                 if (message != null) {
                     electionNeeded |= onAnnouncement(message);
@@ -112,7 +114,7 @@ public final class Bully implements AutoCloseable {
                 }
                 if (electionNeeded && ownRank.getAsInt() > 0 && !live.get().isEmpty()) {
                     electionNeeded = false;
-                    elect(publisher);
+                    elect(publisher, loop);
                 }
             }
         } finally {
@@ -183,12 +185,12 @@ public final class Bully implements AutoCloseable {
     }
 
     /** One Bully election: ask every higher rank; if none answers, this server is coordinator. */
-    private void elect(ZMQ.Socket publisher) {
+    private void elect(ZMQ.Socket publisher, RoleLoop loop) {
         int rank = ownRank.getAsInt();
         List<Peer> higher = live.get().stream()
                 .filter(p -> p.rank() > rank && !p.name().equals(self) && p.address() != null).toList();
         for (Peer peer : higher) {
-            try (PeerClient client = new PeerClient(context, peer, stamper, electionTimeout, () -> !running)) {
+            try (PeerClient client = new PeerClient(context, peer, stamper, electionTimeout, loop::stopping)) {
                 if ("OK".equals(client.call(Services.ELECTION, Map.of("from", self, "rank", rank)).get("election"))) {
                     log.info("{} (rank {}) answered the election; waiting for its announcement", peer.name(), peer.rank());
                     awaitingWinnerSince = System.nanoTime();
@@ -213,7 +215,6 @@ public final class Bully implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.bulletinboard.clock.BerkeleyRound;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.net.RequestTimeoutException;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Wakeup;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Services;
@@ -56,7 +56,7 @@ public final class ClockSync implements AutoCloseable {
     private final AtomicLong rounds = new AtomicLong();
     private final Map<String, PeerClient> clients = new HashMap<>(); // by peer name; used on the loop thread only
     private final Wakeup wakeup = new Wakeup();
-    private final Thread loop;
+    private final RoleLoop loop;
 
     public ClockSync(ZContext context, String self, Stamper stamper, PhysicalClock physical, Duration interval,
                      Duration timeout, Supplier<List<Peer>> live, BooleanSupplier coordinating, String node) {
@@ -68,7 +68,9 @@ public final class ClockSync implements AutoCloseable {
         this.timeout = timeout;
         this.live = live;
         this.coordinating = coordinating;
-        this.loop = RoleThreads.start("server", node, "clock-sync", this::run);
+        // A pass waits for the timer, then a round asks every peer several times within the timeout.
+        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval).plus(timeout.multipliedBy(SAMPLES * 4L));
+        this.loop = RoleLoop.start("server", node, "clock-sync", stuckAfter, this::run);
     }
 
     /** Counts a client request handled here; every tenth starts a round if this server is coordinator. */
@@ -83,9 +85,10 @@ public final class ClockSync implements AutoCloseable {
         return rounds.get();
     }
 
-    private void run() {
+    private void run(RoleLoop loop) {
         try {
-            while (wakeup.awaitRing(interval.toMillis())) {
+            while (loop.running() && wakeup.awaitRing(interval.toMillis())) {
+                loop.progress();
                 if (coordinating.getAsBoolean()) {
                     round();
                     wakeup.pause(MIN_ROUND_SPACING_MILLIS);
@@ -203,6 +206,6 @@ public final class ClockSync implements AutoCloseable {
     @Override
     public void close() {
         wakeup.stop();
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

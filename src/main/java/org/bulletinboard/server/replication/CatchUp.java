@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bulletinboard.net.RequestTimeoutException;
-import org.bulletinboard.net.RoleThreads;
+import org.bulletinboard.net.RoleLoop;
+import org.bulletinboard.net.StateLog;
 import org.bulletinboard.net.Wakeup;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Services;
@@ -37,7 +38,8 @@ public final class CatchUp implements AutoCloseable {
     private final Duration requestTimeout;
     private List<Peer> peers; // guarded by this; null until the first list arrives
     private final Wakeup wakeup = new Wakeup();
-    private final Thread loop;
+    private final Map<String, StateLog> peerStates = new HashMap<>(); // by peer name; the loop thread's own
+    private final RoleLoop loop;
 
     /**
      * @param firstListWait how long to wait for the first live list before declaring ready anyway
@@ -51,7 +53,10 @@ public final class CatchUp implements AutoCloseable {
         this.stamper = stamper;
         this.interval = interval;
         this.requestTimeout = requestTimeout;
-        this.loop = RoleThreads.start("server", node, "catch-up", () -> run(firstListWait, onReady));
+        // A pass waits for the timer (or the first list), then asks each peer for pages within the timeout.
+        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval.compareTo(firstListWait) > 0 ? interval : firstListWait)
+                .plus(requestTimeout.multipliedBy(3));
+        this.loop = RoleLoop.start("server", node, "catch-up", stuckAfter, loop -> run(firstListWait, onReady, loop));
     }
 
     /** The reference server's latest live list; a change in its membership starts a round at once. */
@@ -74,7 +79,7 @@ public final class CatchUp implements AutoCloseable {
         return list.stream().map(Peer::name).collect(Collectors.toSet());
     }
 
-    private void run(Duration firstListWait, Runnable onReady) {
+    private void run(Duration firstListWait, Runnable onReady, RoleLoop loop) {
         if (!wakeup.awaitRing(firstListWait.toMillis())) {
             return;
         }
@@ -83,23 +88,23 @@ public final class CatchUp implements AutoCloseable {
             log.warn("no live list within {} ms; ready without catching up (peers will be asked later)",
                     firstListWait.toMillis());
         } else {
-            round(first);
+            round(first, loop);
         }
         if (!wakeup.stopped()) {
             onReady.run();
         }
-        while (wakeup.awaitRing(interval.toMillis())) {
+        while (loop.running() && wakeup.awaitRing(interval.toMillis())) {
             List<Peer> list = peers();
             if (list != null) {
-                round(list);
+                round(list, loop);
             }
         }
     }
 
-    private void round(List<Peer> list) {
+    private void round(List<Peer> list, RoleLoop loop) {
         for (Peer peer : list) {
             if (!wakeup.stopped() && !peer.name().equals(self) && peer.address() != null) {
-                pullFrom(peer);
+                pullFrom(peer, loop);
             }
         }
     }
@@ -109,13 +114,14 @@ public final class CatchUp implements AutoCloseable {
      * in (origin, seq) order, so the vector sent advances with them; pages from a scan of its log come in log
      * order, so the vector stays and the cursor advances instead.
      */
-    private void pullFrom(Peer peer) {
+    private void pullFrom(Peer peer, RoleLoop loop) {
         Map<String, Long> after = new HashMap<>(store.versionVector());
         Long cursor = null;
         int pulled = 0;
         CatchUpPage page;
         try (PeerClient client = new PeerClient(context, peer, stamper, requestTimeout, wakeup::stopped)) {
             do {
+                loop.progress();
                 page = ReplicationMessages.catchUpPage(
                         client.call(Services.CATCH_UP, ReplicationMessages.catchUpRequest(self, after, cursor)));
                 pulled += store.applyReplicated(page.events());
@@ -127,7 +133,8 @@ public final class CatchUp implements AutoCloseable {
                 }
             } while (page.more() && !wakeup.stopped());
         } catch (RequestTimeoutException e) {
-            log.warn("peer {} did not answer a catch-up request: {}", peer.name(), e.getMessage());
+            peerStates.computeIfAbsent(peer.name(), name -> new StateLog(log))
+                    .enter("silent", true, "peer {} did not answer a catch-up request: {}", peer.name(), e.getMessage());
             return;
         } catch (ProtocolException e) {
             log.warn("peer {} sent an unreadable catch-up answer: {}", peer.name(), e.getMessage());
@@ -136,6 +143,8 @@ public final class CatchUp implements AutoCloseable {
             log.error("could not persist events caught up from {}", peer.name(), e);
             return;
         }
+        peerStates.computeIfAbsent(peer.name(), name -> new StateLog(log))
+                .enter("answering", false, "peer {} answers catch-up requests", peer.name());
         if (pulled > 0) {
             log.info("caught up from {}: {} events", peer.name(), pulled);
         }
@@ -144,6 +153,6 @@ public final class CatchUp implements AutoCloseable {
     @Override
     public void close() {
         wakeup.stop();
-        RoleThreads.join(loop);
+        loop.close();
     }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.bulletinboard.net.RoleThreads;
+import java.util.stream.Collectors;
+import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -31,7 +33,10 @@ import org.zeromq.ZMsg;
  * Pushes this server's new events to every live peer and tracks their acknowledgements. One thread owns a
  * DEALER socket per peer; other threads talk to it through a queue. The events queued when it wakes go out as
  * one batch per peer (one frame, and one fsync on the peer). An event stays in a peer's backlog until
- * that peer acknowledges it (resent every {@code resendInterval}) or drops out of the live list.
+ * that peer acknowledges it (resent every {@code resendInterval}) or drops out of the live list. A peer's
+ * address is a name followed by a {@link NamedConnection}: while the name does not resolve, the peer gets no
+ * events and no write waits for it (catch-up brings it what it missed), and when the name moves to another
+ * address (a restarted pod) the link follows and the backlog is sent again at once.
  */
 public final class Replicator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
@@ -45,15 +50,17 @@ public final class Replicator implements AutoCloseable {
     /** An event sent to a peer and not acknowledged yet, with when it was last sent. */
     private record Pending(Event event, long sentNanos) {}
 
-    /** The link to one peer: its socket and what it has not acknowledged, least recently sent first. */
+    /** The link to one peer: its socket, its connection, and what it has not acknowledged, least recently sent first. */
     private static final class Link {
         final Peer peer;
         final ZMQ.Socket socket;
+        final NamedConnection connection;
         final LinkedHashMap<String, Pending> unacked = new LinkedHashMap<>();
 
         Link(Peer peer, ZMQ.Socket socket) {
             this.peer = peer;
             this.socket = socket;
+            this.connection = new NamedConnection(socket, peer.address(), "peer " + peer.name(), log);
         }
     }
 
@@ -68,15 +75,14 @@ public final class Replicator implements AutoCloseable {
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, Waiting> waiting = new HashMap<>();
     private volatile int linkCount;
-    private volatile boolean running = true;
-    private final Thread loop;
+    private final RoleLoop loop;
 
     public Replicator(ZContext context, String self, Stamper stamper, Duration resendInterval, String node) {
         this.context = context;
         this.self = self;
         this.stamper = stamper;
         this.resendNanos = resendInterval.toNanos();
-        this.loop = RoleThreads.start("server", node, "replicator", this::run);
+        this.loop = RoleLoop.start("server", node, "replicator", this::run);
     }
 
     /** Queues an event for every live peer; the future completes when all of them have acknowledged it. */
@@ -91,15 +97,16 @@ public final class Replicator implements AutoCloseable {
         commands.add(new PeerList(List.copyOf(peers)));
     }
 
-    /** How many peers this server currently replicates to. */
+    /** How many peers this server currently replicates to (their names resolve and they are connected). */
     public int peerCount() {
         return linkCount;
     }
 
-    private void run() {
+    private void run(RoleLoop loop) {
         try {
-            while (running && !Thread.currentThread().isInterrupted()) {
+            while (loop.running()) {
                 Command first = commands.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                maintainLinks();
                 if (first != null) {
                     executeQueued(first);
                 }
@@ -143,19 +150,46 @@ public final class Replicator implements AutoCloseable {
             batch.forEach(push -> push.acked().complete(null));
             return;
         }
+        List<Link> reachable = links.values().stream().filter(link -> link.connection.connected()).toList();
+        if (reachable.isEmpty()) {
+            batch.forEach(push -> push.acked().complete(null));
+            return;
+        }
+        Set<String> names = reachable.stream().map(link -> link.peer.name()).collect(Collectors.toSet());
         long now = System.nanoTime();
         List<Event> events = new ArrayList<>(batch.size());
         for (Push push : batch) {
             Event event = push.event();
             events.add(event);
-            waiting.put(event.id(), new Waiting(new HashSet<>(links.keySet()), push.acked()));
-            for (Link link : links.values()) {
+            waiting.put(event.id(), new Waiting(new HashSet<>(names), push.acked()));
+            for (Link link : reachable) {
                 link.unacked.put(event.id(), new Pending(event, now));
             }
         }
-        for (Link link : links.values()) {
+        for (Link link : reachable) {
             sendInBatches(link, events);
         }
+    }
+
+    /**
+     * Connects links whose names resolve now, and follows those whose names moved: the backlog goes again at once,
+     * since what was sent to the old address is lost.
+     */
+    private void maintainLinks() {
+        int connected = 0;
+        for (Link link : links.values()) {
+            long moves = link.connection.moves();
+            if (link.connection.maintain()) {
+                connected++;
+            }
+            if (link.connection.moves() != moves && !link.unacked.isEmpty()) {
+                List<Event> backlog = link.unacked.values().stream().map(Pending::event).toList();
+                long now = System.nanoTime();
+                backlog.forEach(event -> link.unacked.put(event.id(), new Pending(event, now)));
+                sendInBatches(link, backlog);
+            }
+        }
+        linkCount = connected;
     }
 
     private void reconcile(List<Peer> peers) {
@@ -173,17 +207,16 @@ public final class Replicator implements AutoCloseable {
                 departed.add(link.peer.name());
             }
         }
-        linkCount = links.size(); // before releasing writes, so whoever they wake sees the new count
-        departed.forEach(this::forgetPeer);
+        linkCount = (int) links.values().stream().filter(link -> link.connection.connected()).count();
+        departed.forEach(this::forgetPeer); // after the count, so whoever the released writes wake sees it
         for (Peer peer : wanted.values()) {
             if (!links.containsKey(peer.name())) {
                 ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
-                socket.connect(peer.address());
                 links.put(peer.name(), new Link(peer, socket));
                 log.info("replicating to peer {} (rank {}) at {}", peer.name(), peer.rank(), peer.address());
             }
         }
-        linkCount = links.size();
+        maintainLinks();
     }
 
     private void forgetPeer(String name) {
@@ -264,7 +297,6 @@ public final class Replicator implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        RoleThreads.join(loop);
+        loop.close();
     }
 }
