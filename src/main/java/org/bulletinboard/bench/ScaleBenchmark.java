@@ -99,7 +99,8 @@ public final class ScaleBenchmark {
             preloader.posts(store, posts - tail);
         }
         BoardStore crashed = BoardStore.open(dir, "server-1", Stamper.systemClock());
-        preloader.posts(crashed, tail); // left open: its file handle goes with the garbage collector
+        preloader.posts(crashed, tail);
+        crashed.crash();
     }
 
     /** Synthetic events from a server that is not in the cluster, numbered on across stores. */

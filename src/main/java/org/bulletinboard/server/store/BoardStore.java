@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class BoardStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BoardStore.class);
     static final String LOG_FILE = "events.jsonl";
-    static final String ORIGIN_FILE = "origin";
     /** Longest server name: its origin adds a dot and six characters and must stay a valid name. */
     public static final int MAX_SERVER_NAME = Fields.MAX_NAME_LENGTH - 7;
     public static final int DEFAULT_CHECKPOINT_EVERY = 50_000;
@@ -43,6 +42,7 @@ public final class BoardStore implements AutoCloseable {
     /** What a local write did: the event written, or no event and {@code duplicate} for a request already applied. */
     public record Commit(Event event, boolean duplicate) {}
 
+    private final DataDirectoryLock lock;
     private final Path dataDir;
     private final String origin;
     private final Stamper stamper;
@@ -62,13 +62,15 @@ public final class BoardStore implements AutoCloseable {
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
     private final EventLog eventLog;
     private long eventsSinceCheckpoint;
+    private volatile long eventsWritten; // since start, for metrics; advanced under the store lock
 
-    private BoardStore(Path dataDir, String serverName, Stamper stamper, int checkpointEvery) throws IOException {
+    private BoardStore(DataDirectoryLock lock, Path dataDir, String serverName, Stamper stamper, int checkpointEvery)
+            throws IOException {
+        this.lock = lock;
         this.dataDir = dataDir;
         this.stamper = stamper;
         this.checkpointEvery = checkpointEvery;
-        Files.createDirectories(dataDir);
-        this.origin = originOf(dataDir, serverName);
+        this.origin = freshOrigin(serverName);
         long started = System.nanoTime();
         Path logFile = dataDir.resolve(LOG_FILE);
         Snapshot snapshot = Snapshot.read(dataDir);
@@ -82,9 +84,8 @@ public final class BoardStore implements AutoCloseable {
         }
         this.eventLog = EventLog.open(logFile, from, this::applyRecovered);
         stamper.lamport().onReceive(recoveredLamport(board.maxLamport()));
-        log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot; own sequence at {})",
-                eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint,
-                seen.highest(origin));
+        log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot); writing as {}",
+                eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint, origin);
     }
 
     /**
@@ -100,32 +101,41 @@ public final class BoardStore implements AutoCloseable {
         return highest;
     }
 
-    /** Opens (or creates) the store of server {@code serverName} in {@code dataDir}: snapshot, then the log after it. */
+    /**
+     * Opens (or creates) the store of server {@code serverName} in {@code dataDir}: snapshot, then the log after it.
+     *
+     * @throws IOException also if another process has the directory
+     */
     public static BoardStore open(Path dataDir, String serverName, Stamper stamper) throws IOException {
-        return new BoardStore(dataDir, serverName, stamper, DEFAULT_CHECKPOINT_EVERY);
+        return open(dataDir, serverName, stamper, DEFAULT_CHECKPOINT_EVERY);
     }
 
     public static BoardStore open(Path dataDir, String serverName, Stamper stamper, int checkpointEvery) throws IOException {
-        return new BoardStore(dataDir, serverName, stamper, checkpointEvery);
+        return open(DataDirectoryLock.take(dataDir), dataDir, serverName, stamper, checkpointEvery);
+    }
+
+    /** Opens the store in a directory whose lock the caller took (and the store now holds, until it closes). */
+    public static BoardStore open(DataDirectoryLock lock, Path dataDir, String serverName, Stamper stamper,
+                                  int checkpointEvery) throws IOException {
+        try {
+            return new BoardStore(lock, dataDir, serverName, stamper, checkpointEvery);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /**
-     * The origin this data directory's events carry: the server name plus a suffix drawn when the directory was
-     * first used. A server whose data was wiped gets a new origin, so it never reuses the sequence numbers its
-     * old events have on the peers.
+     * The origin of the events this process writes: the server name and a suffix drawn at every start. So no two
+     * processes ever write the same event id, even two that share a directory because a lock failed (a file
+     * system without locks); and a server whose disk was wiped never reuses its old ids either.
      */
-    private static String originOf(Path dataDir, String serverName) throws IOException {
+    private static String freshOrigin(String serverName) {
         if (serverName.length() > MAX_SERVER_NAME) {
             throw new IllegalArgumentException("server name longer than " + MAX_SERVER_NAME + " characters: " + serverName);
         }
-        Path file = dataDir.resolve(ORIGIN_FILE);
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        }
-        String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
-        String origin = serverName + "." + suffix;
-        AtomicFiles.write(file, origin.getBytes(StandardCharsets.UTF_8));
-        return origin;
+        long suffix = ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36);
+        return serverName + "." + Long.toString(suffix, 36);
     }
 
     /** The size of a data directory's log, all history included, in bytes. */
@@ -186,6 +196,7 @@ public final class BoardStore implements AutoCloseable {
                 Event event = draft.stamped(origin, seen.highest(origin) + 1, stamper.lamport().tick(), stamper.nowMillis());
                 long start = eventLog.position();
                 position = eventLog.append(EventLog.encode(List.of(event)));
+                eventsWritten++;
                 seen.add(origin, event.seq());
                 remember(event, start);
                 commit = new Commit(event, false);
@@ -217,6 +228,7 @@ public final class BoardStore implements AutoCloseable {
         long start = eventLog.position();
         if (!unseen.isEmpty()) {
             eventLog.append(EventLog.encode(unseen));
+            eventsWritten += unseen.size();
         }
         int fresh = 0;
         for (Event event : unseen) {
@@ -364,11 +376,39 @@ public final class BoardStore implements AutoCloseable {
         return board.view();
     }
 
+    /** Events written to the log since this store opened (its own and its peers'). */
+    public long eventsWritten() {
+        return eventsWritten;
+    }
+
+    /** How many times the log was forced to disk since this store opened; each covers every write before it. */
+    public long fsyncs() {
+        return eventLog.fsyncs();
+    }
+
+    /** A digest of the events this store holds: equal on servers that hold the same events, and so the same board. */
+    public synchronized String digest() {
+        return seen.digest();
+    }
+
     /** How many events this store holds. */
     public synchronized long eventCount() {
         Coverage coverage = seen.coverage();
         return coverage.vector().values().stream().mapToLong(Long::longValue).sum()
                 + coverage.gaps().values().stream().mapToLong(List::size).sum();
+    }
+
+    /**
+     * Lets go of the directory as a crash would: no checkpoint and nothing more written (what was acknowledged is
+     * on disk already), the log's file and the lock released, so a new store can open the directory at once.
+     */
+    public void crash() throws IOException {
+        checkpointer.shutdownNow();
+        try {
+            eventLog.close();
+        } finally {
+            lock.close();
+        }
     }
 
     /** Writes a checkpoint, so the next start reads no log tail, then closes. */
@@ -383,7 +423,11 @@ public final class BoardStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            eventLog.close();
+            try {
+                eventLog.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 }

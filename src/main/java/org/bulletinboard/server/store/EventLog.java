@@ -45,6 +45,7 @@ final class EventLog implements AutoCloseable {
     private volatile long written;
     private volatile long durable; // advanced under syncLock
     private boolean syncing; // guarded by syncLock: a writer is forcing the file
+    private volatile long fsyncs; // advanced under syncLock
 
     private EventLog(Path file, FileChannel channel, long length) {
         this.file = file;
@@ -187,12 +188,18 @@ final class EventLog implements AutoCloseable {
                 synchronized (syncLock) {
                     if (forced) {
                         durable = Math.max(durable, target);
+                        fsyncs++;
                     }
                     syncing = false;
                     syncLock.notifyAll();
                 }
             }
         }
+    }
+
+    /** How many times the log was forced to disk. */
+    long fsyncs() {
+        return fsyncs;
     }
 
     private void awaitSync() throws IOException {

@@ -18,13 +18,20 @@ import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Stamper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class BoardStoreTest {
     @TempDir
     Path dir;
 
     @Test
-    void stateSurvivesReopeningAndSequenceNumbersContinue() throws IOException {
+    void stateSurvivesReopeningAndEachStartWritesUnderAnOriginOfItsOwn() throws IOException {
         BoardView before;
         try (BoardStore store = open(dir, "s1")) {
             store.appendLocal(Event.login("alice"));
@@ -37,10 +44,52 @@ class BoardStoreTest {
             assertEquals(before, store.view());
             assertEquals(4, store.eventCount());
             Event next = store.appendLocal(Event.login("bob")).event();
-            assertEquals(5, next.seq(), "own sequence continues after recovery");
+            assertTrue(before.posts().get("general").stream().noneMatch(e -> e.origin().equals(next.origin())),
+                    "a new origin for the new process: " + next.origin());
+            assertEquals(1, next.seq(), "whose sequence starts afresh");
             assertTrue(next.lamport() > before.posts().get("general").get(0).lamport(), "Lamport clock recovered too");
         }
         assertEquals(List.of("alice", "bob"), List.copyOf(BoardStore.read(dir).users().keySet()));
+    }
+
+    @Test
+    void aDirectoryHasOneStoreAtATimeAndTheNextWaitsForTheLock() throws Exception {
+        BoardStore first = open(dir, "s1");
+        first.appendLocal(Event.login("alice"));
+        IOException refused = assertThrows(IOException.class, () -> open(dir, "s1"));
+        assertTrue(refused.getMessage().contains("in use"), refused.getMessage());
+
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<DataDirectoryLock> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return DataDirectoryLock.acquire(dir, () -> false, waiting::countDown);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertTrue(waiting.await(5, TimeUnit.SECONDS), "the second one says it waits");
+        assertFalse(next.isDone(), "and waits while the first holds the directory");
+        first.close();
+        try (BoardStore second = BoardStore.open(next.get(5, TimeUnit.SECONDS), dir, "s1", Stamper.systemClock(),
+                BoardStore.DEFAULT_CHECKPOINT_EVERY)) {
+            assertEquals(List.of("alice"), second.userNames(), "it gets the lock and everything once the first lets go");
+        }
+    }
+
+    @Test
+    void twoProcessesOnOneHistoryNeverWriteTheSameEventId(@TempDir Path copy) throws IOException {
+        // As if a lock had failed: two processes recover the same log and both go on writing.
+        Set<String> ids = new HashSet<>();
+        BoardStore first = open(dir, "s1");
+        ids.add(first.appendLocal(Event.login("alice")).event().id());
+        first.crash();
+        Files.copy(dir.resolve(BoardStore.LOG_FILE), copy.resolve(BoardStore.LOG_FILE));
+        try (BoardStore a = open(dir, "s1"); BoardStore b = open(copy, "s1")) {
+            for (int i = 0; i < 3; i++) {
+                assertTrue(ids.add(a.appendLocal(Event.login("a" + i)).event().id()));
+                assertTrue(ids.add(b.appendLocal(Event.login("b" + i)).event().id()), "ids so far: " + ids);
+            }
+        }
     }
 
     @Test
@@ -65,7 +114,7 @@ class BoardStoreTest {
             writer.join();
         }
         assertEquals(List.of(), failures);
-        // no close(): what each append returned for is on disk
+        crashed.crash(); // what each append returned for is on disk
         try (BoardStore store = open(dir, "s1")) {
             assertEquals(1600, store.eventCount());
             assertEquals(500, store.view().messages().get("reader").size(), "memory holds the latest 500");
@@ -78,7 +127,7 @@ class BoardStoreTest {
         BoardStore crashed = open(dir, "s1");
         crashed.appendLocal(Event.login("alice"));
         crashed.appendLocal(Event.channelCreated("general"));
-        // no close(): a crash leaves the log as it is, uncompacted
+        crashed.crash(); // the log stays as it is, no checkpoint
         Path log = dir.resolve(BoardStore.LOG_FILE);
         long goodLength = Files.size(log);
         Files.writeString(log, "{\"origin\":\"s1\",\"seq\":3,\"lamp", StandardOpenOption.APPEND);
@@ -96,6 +145,7 @@ class BoardStoreTest {
     void anUnreadableCompleteLastLineIsDroppedToo() throws IOException {
         BoardStore crashed = open(dir, "s1");
         crashed.appendLocal(Event.login("alice"));
+        crashed.crash();
         Files.write(dir.resolve(BoardStore.LOG_FILE), new byte[] {0, 0, 0, '\n'}, StandardOpenOption.APPEND);
         try (BoardStore store = open(dir, "s1")) {
             assertEquals(List.of("alice"), store.userNames());
@@ -106,6 +156,7 @@ class BoardStoreTest {
     void corruptionBeforeTheEndRefusesToStart() throws IOException {
         BoardStore crashed = open(dir, "s1");
         crashed.appendLocal(Event.login("alice"));
+        crashed.crash();
         Path log = dir.resolve(BoardStore.LOG_FILE);
         String good = Files.readString(log);
         Files.writeString(log, "garbage\n" + good, StandardCharsets.UTF_8);
