@@ -3,6 +3,7 @@ package org.bulletinboard.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.net.PirateWorker;
 import org.bulletinboard.net.RoleLoop;
@@ -19,7 +20,7 @@ public final class EchoCluster implements AutoCloseable {
     private final List<RoleLoop> workers = new ArrayList<>();
 
     private EchoCluster(Broker.Config config, int workerCount) {
-        this.broker = Broker.start(config);
+        this.broker = Broker.start(config, new SimpleMeterRegistry());
         String endpoint = config.serverEndpoint().replace("*", "127.0.0.1");
         for (int i = 0; i < workerCount; i++) {
             workers.add(RoleLoop.start("echo", "echo", "worker-" + i, loop -> PirateWorker.serve(context, endpoint,

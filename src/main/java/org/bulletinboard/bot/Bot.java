@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.net.RequestTimeoutException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.protocol.Stamper;
 import org.slf4j.Logger;
@@ -35,17 +37,21 @@ public final class Bot implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final RoleLoop loop;
 
-    private Bot(Config config) {
+    private Bot(Config config, MeterRegistry metrics) {
         this.config = config;
         this.user = config.user() != null ? config.user() : randomName();
+        FunctionCounter.builder("bbs.bot.requests", acknowledged, AtomicLong::get).tag("outcome", "ok")
+                .description("requests the bot sent").register(metrics);
+        FunctionCounter.builder("bbs.bot.requests", failed, AtomicLong::get).tag("outcome", "failed")
+                .description("requests the bot sent").register(metrics);
         // A pass is a message: the pause, then a request with all its retries.
         Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(config.interval())
                 .plus(BoardClient.DEFAULT_TIMEOUT.multipliedBy(BoardClient.DEFAULT_ATTEMPTS * 2L));
         this.loop = RoleLoop.start("bot", user, "load", stuckAfter, this::run);
     }
 
-    public static Bot start(Config config) {
-        return new Bot(config);
+    public static Bot start(Config config, MeterRegistry metrics) {
+        return new Bot(config, metrics);
     }
 
     public static String randomName() {

@@ -2,6 +2,7 @@ package org.bulletinboard.broker;
 
 import java.time.Duration;
 import java.util.Iterator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -43,9 +44,11 @@ public final class Broker implements AutoCloseable {
     private final ZMQ.Socket frontend;
     private final ZMQ.Socket backend;
     private long dropped;
+    private final BrokerMetrics metrics;
     private final RoleLoop loop;
 
-    private Broker(Config config) {
+    private Broker(Config config, MeterRegistry registry) {
+        this.metrics = new BrokerMetrics(registry);
         this.heartbeatInterval = config.heartbeatInterval();
         this.workers = new Workers(config.heartbeatInterval().multipliedBy(WorkerFrames.LIVENESS).toNanos());
         frontend = Sockets.create(context, SocketType.ROUTER);
@@ -59,8 +62,8 @@ public final class Broker implements AutoCloseable {
         });
     }
 
-    public static Broker start(Config config) {
-        return new Broker(config);
+    public static Broker start(Config config, MeterRegistry metrics) {
+        return new Broker(config, metrics);
     }
 
     private void run(RoleLoop loop) {
@@ -90,6 +93,7 @@ public final class Broker implements AutoCloseable {
                     heartbeat(now);
                     nextHeartbeat = now + heartbeatInterval.toNanos();
                 }
+                metrics.publish(pending.size(), workers.idleCount(), workers.size(), pending.expired());
             }
         } finally {
             frontend.close();
@@ -118,6 +122,7 @@ public final class Broker implements AutoCloseable {
             }
             case WorkerFrames.REPLY -> {
                 if (workers.isServing(worker)) {
+                    metrics.replied();
                     message.send(frontend, true); // client envelope + reply
                 } else {
                     // Its request went to another worker: a second reply could be taken for the client's next one.
@@ -177,6 +182,7 @@ public final class Broker implements AutoCloseable {
      * routing envelope, and consumes the message.
      */
     private void answer(ZMsg message, String description) {
+        metrics.refused();
         int frames = requestFrames(message);
         byte[] request = frames > 0 ? message.getLast().getData() : new byte[0];
         ZMsg reply = new ZMsg();
@@ -215,6 +221,7 @@ public final class Broker implements AutoCloseable {
             out.push(WorkerFrames.REQUEST);
             out.push(worker.duplicate());
             if (sendTo(worker, out)) {
+                metrics.forwarded();
                 workers.busy(worker, request);
                 return true;
             }
@@ -275,7 +282,9 @@ public final class Broker implements AutoCloseable {
      */
     private void requeue(ClientRequest request) {
         ClientRequest again = request.lostOneWorker();
+        metrics.requeued();
         if (again.lostWorkers() >= POISON_LOST_WORKERS) {
+            metrics.poisoned();
             log.warn("dropping a request on '{}': {} workers were lost while holding it",
                     Envelope.serviceOrError(again.message().getLast().getData()), again.lostWorkers());
             answer(again.message(), again.lostWorkers() + " servers' workers were lost while serving this request;"

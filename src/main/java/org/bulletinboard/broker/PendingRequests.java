@@ -12,6 +12,7 @@ final class PendingRequests {
     private final int capacity;
     private final long maxAgeNanos;
     private final Deque<ClientRequest> queue = new ArrayDeque<>();
+    private long expired;
 
     PendingRequests(int capacity, long maxAgeNanos) {
         this.capacity = capacity;
@@ -40,8 +41,14 @@ final class PendingRequests {
                 return request;
             }
             request.message().destroy();
+            expired++;
         }
         return null;
+    }
+
+    /** Requests dropped so far because they waited past their deadline. */
+    long expired() {
+        return expired;
     }
 
     int size() {

@@ -65,6 +65,10 @@ final class Workers {
         return !idle.isEmpty();
     }
 
+    int idleCount() {
+        return idle.size();
+    }
+
     /** Forgets a worker; returns the request it was working on, if any. */
     ClientRequest remove(ZFrame identity) {
         String key = identity.strhex();

@@ -1,5 +1,6 @@
 package org.bulletinboard.cli;
 
+import org.bulletinboard.net.Endpoints;
 import org.bulletinboard.net.RoleThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "BulletinBoard: a replicated bulletin board over ZeroMQ and MessagePack.",
         subcommands = {ClusterCommand.class, ReferenceCommand.class, BrokerCommand.class, ProxyCommand.class,
                 ServerCommand.class, ClientCommand.class, BotCommand.class, StatusCommand.class, BenchCommand.class, ScaleBenchCommand.class, ClockBenchCommand.class,
-                BarrageCommand.class})
+                BarrageCommand.class, CheckCommand.class})
 public final class Bbs implements Runnable {
 
     @CommandLine.Spec
@@ -22,6 +23,7 @@ public final class Bbs implements Runnable {
 
     public static void main(String[] args) {
         RoleThreads.haltOnFatalError();
+        Endpoints.useShortDnsCache();
         CommandLine commandLine = new CommandLine(new Bbs())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, line, parsed) -> {

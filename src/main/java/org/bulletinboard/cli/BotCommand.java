@@ -3,7 +3,11 @@ package org.bulletinboard.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bulletinboard.bot.Bot;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.bulletinboard.health.RoleMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bot", mixinStandardHelpOptions = true, description = "Run an automatic client that generates load.")
@@ -22,11 +26,19 @@ final class BotCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "0", description = "Rounds of 10 messages, 0 for ever (default: ${DEFAULT-VALUE}).")
     long rounds;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws Exception {
-        Bot bot = Bot.start(new Bot.Config(broker, user, Duration.ofMillis(intervalMillis), 10, rounds));
+        String name = user != null ? user : Bot.randomName();
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("bot", name);
+        Bot bot = Bot.start(new Bot.Config(broker, name, Duration.ofMillis(intervalMillis), 10, rounds), metrics);
         if (rounds == 0) {
-            return UntilStopped.run(bot);
+            UntilStopped until = UntilStopped.install("bot", name);
+            until.add(http.serve("bot", name, Optional::empty, metrics));
+            until.add(bot);
+            return until.await();
         }
         bot.awaitFinished();
         bot.close();

@@ -3,7 +3,11 @@ package org.bulletinboard.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bulletinboard.broker.Broker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.bulletinboard.health.RoleMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "broker", mixinStandardHelpOptions = true,
@@ -21,8 +25,15 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Heartbeat interval towards workers; a worker silent for 3 of them is dropped (default: ${DEFAULT-VALUE}).")
     long heartbeatMillis;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws Exception {
-        return UntilStopped.run(Broker.start(new Broker.Config(clients, servers, Duration.ofMillis(heartbeatMillis))));
+        UntilStopped until = UntilStopped.install("broker", "broker");
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("broker", "broker");
+        until.add(http.serve("broker", "broker", Optional::empty, metrics)); // ready once bound, below
+        until.add(Broker.start(new Broker.Config(clients, servers, Duration.ofMillis(heartbeatMillis)), metrics));
+        return until.await();
     }
 }

@@ -3,13 +3,26 @@ package org.bulletinboard.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bulletinboard.client.TerminalClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.bulletinboard.health.HealthEndpoint;
+import org.bulletinboard.health.RoleMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Run the interactive terminal client.")
 final class ClientCommand implements Callable<Integer> {
-    @Option(names = "--user", description = "Log in as this user on start.")
+    @Option(names = "--user", defaultValue = "${env:BBS_USER}", description = "Log in as this user on start (default: BBS_USER).")
     String user;
+
+    // Off by default: a terminal client usually has no one probing it. In a pod, BBS_HTTP_PORT turns it on.
+    @Option(names = "--http-port", defaultValue = "${env:BBS_HTTP_PORT:-0}",
+            description = "Port for /healthz, /readyz and /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--http-bind", defaultValue = "${env:BBS_HTTP_BIND:-0.0.0.0}",
+            description = "Interface for /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+    String httpBind;
 
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
             description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
@@ -27,7 +40,11 @@ final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TerminalClient.run(new TerminalClient.Config(broker, proxy, user, Duration.ofMillis(timeoutMillis), attempts));
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("client", TerminalClient.NODE);
+        try (HealthEndpoint http = HealthEndpoint.start(httpBind, httpPort, "client", TerminalClient.NODE,
+                Optional::empty, metrics)) {
+            TerminalClient.run(new TerminalClient.Config(broker, proxy, user, Duration.ofMillis(timeoutMillis), attempts));
+        }
         return 0;
     }
 }

@@ -33,12 +33,19 @@ final class ClusterCommand implements Callable<Integer> {
             description = "Pause between a bot's messages (default: ${DEFAULT-VALUE}).")
     long botIntervalMillis;
 
+    @Option(names = "--http-base-port", defaultValue = "${env:BBS_HTTP_BASE_PORT:-0}",
+            description = "Health endpoints of the roles (reference, broker, proxy, servers, bots) on consecutive "
+                    + "ports from this one; 0 for none (default: ${DEFAULT-VALUE}).")
+    int httpBasePort;
+
     @Override
     public Integer call() throws Exception {
         EmbeddedCluster.Config defaults = EmbeddedCluster.Config.defaults(basePort, dataRoot);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
                 servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
-                Duration.ofMillis(botIntervalMillis), List.of());
-        return UntilStopped.run(EmbeddedCluster.start(config));
+                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort);
+        UntilStopped until = UntilStopped.install("cluster", "cluster");
+        until.add(EmbeddedCluster.start(config));
+        return until.await();
     }
 }

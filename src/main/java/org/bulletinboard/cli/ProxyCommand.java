@@ -2,7 +2,11 @@ package org.bulletinboard.cli;
 
 import java.util.concurrent.Callable;
 import org.bulletinboard.proxy.PubSubProxy;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.bulletinboard.health.RoleMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "proxy", mixinStandardHelpOptions = true,
@@ -16,8 +20,15 @@ final class ProxyCommand implements Callable<Integer> {
             description = "Endpoint subscribers connect to (default: ${DEFAULT-VALUE}).")
     String subscribers;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws Exception {
-        return UntilStopped.run(PubSubProxy.start(new PubSubProxy.Config(publishers, subscribers)));
+        UntilStopped until = UntilStopped.install("proxy", "proxy");
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("proxy", "proxy");
+        until.add(http.serve("proxy", "proxy", Optional::empty, metrics)); // ready once bound, below
+        until.add(PubSubProxy.start(new PubSubProxy.Config(publishers, subscribers), metrics));
+        return until.await();
     }
 }

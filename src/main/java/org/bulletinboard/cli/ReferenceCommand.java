@@ -3,7 +3,11 @@ package org.bulletinboard.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bulletinboard.reference.ReferenceServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.bulletinboard.health.RoleMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "reference", mixinStandardHelpOptions = true,
@@ -17,9 +21,15 @@ final class ReferenceCommand implements Callable<Integer> {
             description = "A server silent this long leaves the live list (default: ${DEFAULT-VALUE}).")
     long heartbeatTimeoutMillis;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws Exception {
-        return UntilStopped.run(ReferenceServer.start(
-                new ReferenceServer.Config(bind, Duration.ofMillis(heartbeatTimeoutMillis))));
+        UntilStopped until = UntilStopped.install("reference", "reference");
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("reference", "reference");
+        until.add(http.serve("reference", "reference", Optional::empty, metrics)); // ready once bound, below
+        until.add(ReferenceServer.start(new ReferenceServer.Config(bind, Duration.ofMillis(heartbeatTimeoutMillis)), metrics));
+        return until.await();
     }
 }

@@ -5,12 +5,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.bulletinboard.server.BoardServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bulletinboard.health.RoleMetrics;
+import org.bulletinboard.server.store.DataDirectoryLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run a bulletin-board server: client services, persistence, replication.")
 final class ServerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
     @Option(names = "--name", defaultValue = "${env:BBS_NAME}",
             description = "Unique server name (default: BBS_NAME, else the host name).")
     String name;
@@ -75,15 +85,38 @@ final class ServerCommand implements Callable<Integer> {
             description = "Berkeley rounds on a timer, besides every 10 requests the coordinator handles (default: ${DEFAULT-VALUE}).")
     long clockSyncMillis;
 
+    @Mixin
+    HttpOptions http;
+
+    /**
+     * Serves /healthz and /readyz at once, then takes the data directory's lock (waiting, not ready, while another
+     * process holds it), then recovers and starts the server.
+     */
     @Override
     public Integer call() throws Exception {
         String host = InetAddress.getLocalHost().getHostName();
         String serverName = name != null ? name : host;
+        UntilStopped until = UntilStopped.install("server", serverName);
         String address = peerAddress != null ? peerAddress : "tcp://" + host + ":" + peerPort;
-        BoardServer server = BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
-                peerBind != null ? peerBind : "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis), Duration.ofMillis(ackTimeoutMillis),
-                Duration.ofMillis(catchUpMillis), workers,
-                new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis))));
-        return UntilStopped.run(server);
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("server", serverName);
+        AtomicReference<BoardServer> server = new AtomicReference<>();
+        AtomicReference<String> starting = new AtomicReference<>("starting");
+        until.add(http.serve("server", serverName, () -> server.get() != null
+                ? server.get().notReadyBecause() : Optional.of(starting.get()), metrics));
+        DataDirectoryLock lock = DataDirectoryLock.acquire(data, until::stopping, () -> {
+            starting.set("waiting for the lock on " + data + ": another process has this data directory");
+            log.warn("{}; waiting until it lets go", starting.get());
+        });
+        if (lock == null) {
+            return until.await(); // stopped while waiting
+        }
+        starting.set("recovering " + data);
+        server.set(BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
+                peerBind != null ? peerBind : "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis),
+                Duration.ofMillis(ackTimeoutMillis), Duration.ofMillis(catchUpMillis), workers,
+                new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis))),
+                lock, metrics));
+        until.add(server.get());
+        return until.await();
     }
 }

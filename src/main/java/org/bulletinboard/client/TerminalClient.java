@@ -21,6 +21,9 @@ import org.zeromq.ZContext;
 public final class TerminalClient {
     public record Config(String brokerEndpoint, String proxyEndpoint, String user, Duration timeout, int attempts) {}
 
+    /** The node name of the terminal client's loops, in its log lines and health. */
+    public static final String NODE = "terminal";
+
     private TerminalClient() {}
 
     public static void run(Config config) throws IOException {
@@ -35,7 +38,7 @@ public final class TerminalClient {
                     .build();
             try (BoardClient board = new BoardClient(context, config.brokerEndpoint(), stamper,
                          config.timeout(), config.attempts(), () -> false);
-                 Subscriber subscriber = new Subscriber(context, config.proxyEndpoint(), stamper, "terminal",
+                 Subscriber subscriber = new Subscriber(context, config.proxyEndpoint(), stamper, NODE,
                          (topic, publication) -> reader.printAbove(DisplayLines.publication(publication)),
                          (topic, problem) -> reader.printAbove("(unreadable publication on " + topic + ": " + problem + ")"))) {
                 CommandInterpreter interpreter = new CommandInterpreter(board, subscriber, reader::printAbove);

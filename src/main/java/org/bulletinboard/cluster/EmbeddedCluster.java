@@ -8,7 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bulletinboard.bot.Bot;
+import org.bulletinboard.health.HealthEndpoint;
+import org.bulletinboard.health.RoleMetrics;
+import org.bulletinboard.server.store.DataDirectoryLock;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.proxy.PubSubProxy;
 import org.bulletinboard.reference.ReferenceServer;
@@ -18,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system in one process: reference server, broker, proxy, N servers and M bots, on consecutive
- * ports from a base port. Used by {@code bbs cluster} and by the integration tests.
+ * ports from a base port. Each role keeps its own metrics and, if {@code httpBasePort} is set, serves its own
+ * health endpoint: reference, broker, proxy, then the servers and the bots, on consecutive ports from it. Used by
+ * {@code bbs cluster} and by the integration tests.
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
@@ -29,25 +37,42 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param basePort    broker clients; then broker servers, proxy publishers, proxy subscribers, reference,
      *                    and one peer port per server
      * @param clocks      each server's clock settings by index; servers beyond the list run exact clocks
+     * @param httpBasePort the first of the roles' health endpoints' ports; 0 for none
      */
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
-                         Duration botInterval, List<BoardServer.ClockSettings> clocks) {
+                         Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort) {
 
         public static Config defaults(int basePort, Path dataRoot) {
             return new Config("*", "127.0.0.1", basePort, dataRoot, 3, 2, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of());
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0);
         }
 
-        /** Loopback only, no bots, default timings: for benchmarks. */
+        /** Loopback only, no bots, default timings, no health endpoints: for benchmarks. */
         public static Config loopback(int basePort, Path dataRoot, int servers) {
             return new Config("127.0.0.1", "127.0.0.1", basePort, dataRoot, servers, 0, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of());
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0);
         }
 
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings));
+                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort);
+        }
+
+        /** Health endpoints for every role, on consecutive ports from {@code port}. */
+        public Config withHttp(int port) {
+            return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, port);
+        }
+
+        /** Ports the health endpoints of a cluster of {@code servers} servers and {@code bots} bots take. */
+        public static int httpPortCount(int servers, int bots) {
+            return 3 + servers + bots;
+        }
+
+        /** The interface for HTTP, which takes an address where ZeroMQ takes {@code *}. */
+        String httpBindHost() {
+            return "*".equals(bindHost) ? "0.0.0.0" : bindHost;
         }
 
         BoardServer.ClockSettings clock(int index) {
@@ -78,7 +103,10 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private final Config config;
     private final BoardServer[] servers;
+    private final HealthEndpoint[] serverEndpoints;
     private final List<Bot> bots = new ArrayList<>();
+    private final List<HealthEndpoint> endpoints = new ArrayList<>();
+    private final Map<String, Integer> httpPorts = new ConcurrentHashMap<>();
     private ReferenceServer reference;
     private Broker broker;
     private PubSubProxy proxy;
@@ -86,6 +114,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private EmbeddedCluster(Config config) {
         this.config = config;
         this.servers = new BoardServer[config.servers()];
+        this.serverEndpoints = new HealthEndpoint[config.servers()];
     }
 
     /** Starts the infrastructure and servers, waits (bounded) until every server is ready and replicates to every other. */
@@ -93,10 +122,17 @@ public final class EmbeddedCluster implements AutoCloseable {
         EmbeddedCluster cluster = new EmbeddedCluster(config);
         try {
             int base = config.basePort();
+            PrometheusMeterRegistry metrics = RoleMetrics.registry("reference", "reference");
             cluster.reference = ReferenceServer.start(
-                    new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()));
-            cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1), config.heartbeatInterval()));
-            cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)));
+                    new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()), metrics);
+            cluster.serve("reference", "reference", 0, Optional::empty, metrics);
+            metrics = RoleMetrics.registry("broker", "broker");
+            cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1),
+                    config.heartbeatInterval()), metrics);
+            cluster.serve("broker", "broker", 1, Optional::empty, metrics);
+            metrics = RoleMetrics.registry("proxy", "proxy");
+            cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)), metrics);
+            cluster.serve("proxy", "proxy", 2, Optional::empty, metrics);
             for (int i = 0; i < config.servers(); i++) {
                 cluster.startServer(i);
             }
@@ -105,7 +141,10 @@ public final class EmbeddedCluster implements AutoCloseable {
                 log.warn("not every server sees every peer after {} ms; continuing", wait.toMillis());
             }
             for (int i = 0; i < config.bots(); i++) {
-                cluster.bots.add(Bot.start(new Bot.Config(config.clientEndpoint(), null, config.botInterval(), 10, 0)));
+                String name = Bot.randomName();
+                metrics = RoleMetrics.registry("bot", name);
+                cluster.bots.add(Bot.start(new Bot.Config(config.clientEndpoint(), name, config.botInterval(), 10, 0), metrics));
+                cluster.serve("bot", name, 3 + config.servers() + i, Optional::empty, metrics);
             }
             log.info("cluster up: clients connect to {}, subscribers to {}",
                     config.clientEndpoint(), config.subscriberEndpoint());
@@ -155,6 +194,28 @@ public final class EmbeddedCluster implements AutoCloseable {
         return List.copyOf(bots);
     }
 
+    /** The health endpoint's port of a role's node ("reference", "broker", "proxy", "server-1", a bot's name). */
+    public int httpPort(String node) {
+        Integer port = httpPorts.get(node);
+        if (port == null) {
+            throw new IllegalArgumentException("no health endpoint for " + node + " (httpBasePort " + config.httpBasePort() + ")");
+        }
+        return port;
+    }
+
+    /** Serves a role's health endpoint on the {@code offset}th HTTP port, if the cluster has them. */
+    private HealthEndpoint serve(String role, String node, int offset, HealthEndpoint.Readiness readiness,
+                                 PrometheusMeterRegistry metrics) {
+        if (config.httpBasePort() == 0) {
+            return null;
+        }
+        HealthEndpoint endpoint = HealthEndpoint.start(config.httpBindHost(), config.httpBasePort() + offset, role,
+                node, readiness, metrics);
+        endpoints.add(endpoint);
+        httpPorts.put(node, endpoint.port());
+        return endpoint;
+    }
+
     /** Starts server {@code index} (again) on its own data directory and peer port. */
     public void startServer(int index) throws IOException {
         if (servers[index] != null) {
@@ -162,17 +223,25 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         int base = config.basePort();
         int peerPort = base + 5 + index; // see peerEndpoint
+        PrometheusMeterRegistry metrics = RoleMetrics.registry("server", serverName(index));
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout(),
                 config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), BoardServer.DEFAULT_WORKERS,
-                config.clock(index)));
+                config.clock(index)), DataDirectoryLock.take(dataDir(index)), metrics);
+        BoardServer server = servers[index];
+        serverEndpoints[index] = serve("server", serverName(index), 3 + index, server::notReadyBecause, metrics);
     }
 
     public void stopServer(int index) {
         if (servers[index] != null) {
             servers[index].close();
             servers[index] = null;
+        }
+        if (serverEndpoints[index] != null) {
+            serverEndpoints[index].close();
+            endpoints.remove(serverEndpoints[index]);
+            serverEndpoints[index] = null;
         }
     }
 
@@ -203,6 +272,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         for (AutoCloseable role : new AutoCloseable[] {proxy, broker, reference}) {
             closeQuietly(role);
         }
+        endpoints.forEach(HealthEndpoint::close);
         log.info("cluster stopped");
     }
 

@@ -1,6 +1,7 @@
 package org.bulletinboard.net;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
@@ -13,7 +14,9 @@ import org.zeromq.ZMsg;
 public final class SocketRelay {
     private SocketRelay() {}
 
-    public static void run(ZContext context, ZMQ.Socket first, ZMQ.Socket second, BooleanSupplier running) {
+    /** @param forwarded told of each message moved, {@code true} for first to second, {@code false} for back */
+    public static void run(ZContext context, ZMQ.Socket first, ZMQ.Socket second, BooleanSupplier running,
+                           Consumer<Boolean> forwarded) {
         try (ZMQ.Poller poller = context.createPoller(2)) {
             poller.register(first, ZMQ.Poller.POLLIN);
             poller.register(second, ZMQ.Poller.POLLIN);
@@ -22,10 +25,10 @@ public final class SocketRelay {
                     continue;
                 }
                 if (poller.pollin(0)) {
-                    drain(first, second);
+                    drain(first, second, () -> forwarded.accept(true));
                 }
                 if (poller.pollin(1)) {
-                    drain(second, first);
+                    drain(second, first, () -> forwarded.accept(false));
                 }
             }
         } finally {
@@ -35,10 +38,11 @@ public final class SocketRelay {
     }
 
     /** Moves every message waiting on {@code from}; one that finds no peer ready on the other side is dropped. */
-    private static void drain(ZMQ.Socket from, ZMQ.Socket to) {
+    private static void drain(ZMQ.Socket from, ZMQ.Socket to, Runnable forwarded) {
         ZMsg message;
         while ((message = ZMsg.recvMsg(from, ZMQ.DONTWAIT)) != null) {
             message.send(to, true);
+            forwarded.run();
         }
     }
 }

@@ -18,10 +18,21 @@ public final class RequestHandling {
         Map<String, Object> handle(Envelope request) throws ProtocolException;
     }
 
+    /** How a request ended: answered, refused with {@code erro} for what it was, or failed inside. */
+    public enum Outcome { OK, REFUSED, FAILED }
+
+    /** Told of every request served (for metrics): its service ({@code error} if unreadable), outcome and time. */
+    @FunctionalInterface
+    public interface Observer {
+        void served(String service, Outcome outcome, long nanos);
+    }
+
     private RequestHandling() {}
 
     /** Serves one frame; the encoded reply is at most {@code maxReplyBytes} long. */
-    public static byte[] reply(byte[] frame, Stamper stamper, Handler handler, Logger log, long maxReplyBytes) {
+    public static byte[] reply(byte[] frame, Stamper stamper, Handler handler, Logger log, long maxReplyBytes,
+                               Observer observer) {
+        long started = System.nanoTime();
         Envelope request;
         try {
             request = Envelope.decode(frame);
@@ -29,27 +40,33 @@ public final class RequestHandling {
         } catch (ProtocolException e) {
             String service = Envelope.serviceOrError(frame);
             RejectionLog.warn(log, "rejected request on '{}': {}", service, e.getMessage());
+            observer.served(service, Outcome.REFUSED, System.nanoTime() - started);
             return error(stamper, service, e.getMessage());
         }
         String service = request.service();
         byte[] reply;
+        Outcome outcome = Outcome.OK;
         try {
             reply = stamper.envelope(service, handler.handle(request)).encode();
         } catch (ProtocolException e) {
             RejectionLog.warn(log, "rejected '{}' request: {}", service, e.getMessage());
-            return error(stamper, service, e.getMessage());
+            outcome = Outcome.REFUSED;
+            reply = error(stamper, service, e.getMessage());
         } catch (VirtualMachineError e) {
             log.error("fatal error serving '{}'; this role cannot go on", service, e);
             throw e;
         } catch (Throwable e) { // a bug must cost one request its answer, not the thread that serves the others
             RejectionLog.error(log, "internal error serving '" + service + "'", e);
-            return error(stamper, service, "internal server error: " + e.getClass().getSimpleName());
+            outcome = Outcome.FAILED;
+            reply = error(stamper, service, "internal server error: " + e.getClass().getSimpleName());
         }
         if (reply.length > maxReplyBytes) {
             RejectionLog.warn(log, "reply to '{}' withheld: {}", service, reply.length + " bytes");
-            return error(stamper, service, "the reply (" + reply.length + " bytes) is larger than a frame may be ("
+            outcome = Outcome.FAILED;
+            reply = error(stamper, service, "the reply (" + reply.length + " bytes) is larger than a frame may be ("
                     + maxReplyBytes + " bytes); ask for less");
         }
+        observer.served(service, outcome, System.nanoTime() - started);
         return reply;
     }
 

@@ -1,5 +1,7 @@
 package org.bulletinboard.proxy;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.SocketRelay;
 import org.bulletinboard.net.Sockets;
@@ -21,19 +23,24 @@ public final class PubSubProxy implements AutoCloseable {
     private final ZContext context = new ZContext();
     private final RoleLoop loop;
 
-    private PubSubProxy(Config config) {
+    private PubSubProxy(Config config, MeterRegistry metrics) {
+        Counter publications = Counter.builder("bbs.proxy.forwarded").description("messages forwarded")
+                .tag("direction", "publications").register(metrics);
+        Counter subscriptions = Counter.builder("bbs.proxy.forwarded").description("messages forwarded")
+                .tag("direction", "subscriptions").register(metrics);
         ZMQ.Socket xsub = Sockets.create(context, SocketType.XSUB);
         ZMQ.Socket xpub = Sockets.create(context, SocketType.XPUB);
         Sockets.bind(xsub, config.publisherEndpoint());
         Sockets.bind(xpub, config.subscriberEndpoint());
         this.loop = RoleLoop.start("proxy", "proxy", "forward", loop -> {
             log.info("proxy: publishers on {}, subscribers on {}", config.publisherEndpoint(), config.subscriberEndpoint());
-            SocketRelay.run(context, xsub, xpub, loop::running);
+            SocketRelay.run(context, xsub, xpub, loop::running,
+                    toSubscribers -> (toSubscribers ? publications : subscriptions).increment());
         });
     }
 
-    public static PubSubProxy start(Config config) {
-        return new PubSubProxy(config);
+    public static PubSubProxy start(Config config, MeterRegistry metrics) {
+        return new PubSubProxy(config, metrics);
     }
 
     @Override

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.bulletinboard.health.RequestMetrics;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -27,20 +30,25 @@ public final class ReferenceServer implements AutoCloseable {
 
     private final Config config;
     private final ServerRegistry registry;
+    private final RequestMetrics requests;
     private final Stamper stamper = Stamper.systemClock();
     private final ZContext context = new ZContext();
     private final RoleLoop loop;
 
-    private ReferenceServer(Config config) {
+    private ReferenceServer(Config config, MeterRegistry metrics) {
         this.config = config;
         this.registry = new ServerRegistry(config.heartbeatTimeout(), System::nanoTime);
+        this.requests = new RequestMetrics(metrics, List.of(Services.RANK, Services.HEARTBEAT, Services.LIST,
+                Services.LEAVE, Services.ERROR));
+        Gauge.builder("bbs.reference.live.servers", registry, r -> r.liveCount())
+                .description("servers in the live list").register(metrics);
         ZMQ.Socket socket = Sockets.create(context, SocketType.REP);
         Sockets.bind(socket, config.bindEndpoint());
         this.loop = RoleLoop.start("reference", "reference", "rep", loop -> serve(socket, loop));
     }
 
-    public static ReferenceServer start(Config config) {
-        return new ReferenceServer(config);
+    public static ReferenceServer start(Config config, MeterRegistry metrics) {
+        return new ReferenceServer(config, metrics);
     }
 
     private void serve(ZMQ.Socket socket, RoleLoop loop) {
@@ -65,7 +73,7 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     byte[] handle(byte[] frame) {
-        return RequestHandling.reply(frame, stamper, this::dispatch, log, Fields.MAX_FRAME_BYTES);
+        return RequestHandling.reply(frame, stamper, this::dispatch, log, Fields.MAX_FRAME_BYTES, requests);
     }
 
     private Map<String, Object> dispatch(Envelope request) throws ProtocolException {

@@ -41,7 +41,7 @@ final class ServerRegistry {
     }
 
     /** Registers or refreshes a server (rank and heartbeat both do); returns its rank. */
-    int touch(String name, String address) throws ProtocolException {
+    synchronized int touch(String name, String address) throws ProtocolException {
         if (!byName.containsKey(name) && byName.size() >= CAPACITY) {
             forgetSilentLongest();
         }
@@ -64,7 +64,7 @@ final class ServerRegistry {
     }
 
     /** Takes a server off the live list at once (it keeps its rank); returns false if it was not live. */
-    boolean leave(String name) {
+    synchronized boolean leave(String name) {
         Registration registration = byName.get(name);
         if (registration == null || nanoTime.getAsLong() - registration.lastSeenNanos > timeoutNanos) {
             return false;
@@ -73,11 +73,16 @@ final class ServerRegistry {
         return true;
     }
 
-    boolean isKnown(String name) {
+    synchronized boolean isKnown(String name) {
         return byName.containsKey(name);
     }
 
-    List<LiveServer> live() {
+    /** How many servers are live now (read from the metrics thread, so it only reads). */
+    synchronized int liveCount() {
+        return live().size();
+    }
+
+    synchronized List<LiveServer> live() {
         long now = nanoTime.getAsLong();
         return byName.entrySet().stream()
                 .filter(e -> now - e.getValue().lastSeenNanos <= timeoutNanos)

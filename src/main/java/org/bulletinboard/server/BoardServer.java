@@ -24,6 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.zeromq.ZContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import org.bulletinboard.server.store.DataDirectoryLock;
 
 /**
  * A bulletin-board server: keeps its state durable in its data directory, replicates every change to the other
@@ -69,52 +72,95 @@ public final class BoardServer implements AutoCloseable {
 
     private final Config config;
     private final ZContext context = new ZContext();
+    private final ServerMetrics metrics;
     private final PhysicalClock physical;
     private final Stamper stamper;
     private final BoardStore store;
+    private final PeerEndpoint peerEndpoint;
     private final Replicator replicator;
     private final Bully bully;
     private final ClockSync clockSync;
     private final StatusReport status;
-    private final PeerEndpoint peerEndpoint;
     private final CatchUp catchUp;
     private final List<BrokerWorker> workers = new CopyOnWriteArrayList<>();
     /** The reference server's latest live list (this server included); empty until the first one. */
     private volatile List<Peer> live = List.of();
-    private volatile ReferenceLink reference;
+    private final ReferenceLink reference;
 
-    private BoardServer(Config config) throws IOException {
+    /**
+     * Recovers the store in the directory whose lock is given, binds the peer socket (so a port in use stops the
+     * server before any thread runs), then starts the loops; on failure, closes what it started.
+     */
+    private BoardServer(Config config, DataDirectoryLock lock, MeterRegistry registry) throws IOException {
         this.config = config;
+        this.metrics = new ServerMetrics(registry);
         this.physical = PhysicalClock.system(config.clock().skewMillis(), config.clock().driftPpm());
         this.stamper = new Stamper(new LamportClock(), physical::millis);
         MDC.put("role", "server");
         MDC.put("node", config.name());
         try {
-            this.store = BoardStore.open(config.dataDir(), config.name(), stamper);
+            this.store = BoardStore.open(lock, config.dataDir(), config.name(), stamper, BoardStore.DEFAULT_CHECKPOINT_EVERY);
         } finally {
             MDC.clear();
         }
-        // Everything the workers and the peer socket use exists before the threads that start them.
-        this.replicator = new Replicator(context, config.name(), stamper, config.ackTimeout(), config.name());
-        this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
-                config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
-        this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
-                config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
-        this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
-        this.peerEndpoint = new PeerEndpoint(context, config.peerBind(), new PeerServices(new ReplicaApplier(store),
-                new CatchUpResponder(store), physical, bully, status), this::syncStore, stamper, config.name());
-        this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
-                PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startWorkers, config.name());
-        this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
-                config.heartbeatInterval(), stamper, peers -> {
-                    live = List.copyOf(peers);
-                    replicator.updatePeers(peers);
-                    catchUp.updatePeers(peers);
-                });
+        try {
+            this.peerEndpoint = new PeerEndpoint(context, config.peerBind());
+            // Everything the workers and the peer socket use exists before the threads that start them.
+            this.replicator = new Replicator(context, config.name(), stamper, config.ackTimeout(), metrics::acked,
+                    config.name());
+            this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
+                    config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
+            this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
+                    config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
+            this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
+            peerEndpoint.start(new PeerServices(new ReplicaApplier(store), new CatchUpResponder(store), physical, bully,
+                    status), this::syncStore, stamper, config.name(), metrics);
+            this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
+                    PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startWorkers, config.name());
+            this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
+                    config.heartbeatInterval(), stamper, peers -> {
+                        live = List.copyOf(peers);
+                        replicator.updatePeers(peers);
+                        catchUp.updatePeers(peers);
+                    });
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        registerMetrics();
     }
 
-    public static BoardServer start(Config config) throws IOException {
-        return new BoardServer(config);
+    /**
+     * Starts a server on a data directory whose lock the caller holds ({@link DataDirectoryLock}); the server holds
+     * it from now on, until it closes.
+     */
+    public static BoardServer start(Config config, DataDirectoryLock lock, MeterRegistry metrics) throws IOException {
+        return new BoardServer(config, lock, metrics);
+    }
+
+    private void registerMetrics() {
+        metrics.gauge("bbs.store.events", "events this server holds", store::eventCount);
+        metrics.counter("bbs.store.events.written", "events written to the log since start", store,
+                BoardStore::eventsWritten);
+        metrics.counter("bbs.store.fsyncs", "times the log was forced to disk since start", store, BoardStore::fsyncs);
+        metrics.gauge("bbs.store.events.per.fsync", "events written per fsync since start",
+                () -> store.fsyncs() == 0 ? 0 : (double) store.eventsWritten() / store.fsyncs());
+        metrics.gauge("bbs.replication.unacked", "events sent to peers and not acknowledged yet",
+                replicator::unackedEvents);
+        metrics.gauge("bbs.replication.peers", "peers this server replicates to", replicator::peerCount);
+        metrics.counter("bbs.catchup.events", "events pulled from peers by catching up", catchUp, CatchUp::eventsPulled);
+        metrics.gauge("bbs.peers.live", "other servers in the reference server's live list",
+                () -> Math.max(0, live.size() - 1));
+        metrics.gauge("bbs.rank", "this server's rank, 0 until registered", this::rank);
+        metrics.gauge("bbs.coordinator.rank", "rank of the coordinator this server follows, 0 if none",
+                () -> bully.coordinator().map(Bully.Coordinator::rank).orElse(0));
+        metrics.gauge("bbs.clock.offset.ms", "this server's physical clock minus the machine's clock",
+                () -> physical.exactMillis() - System.currentTimeMillis());
+        metrics.gauge("bbs.clock.pending.correction.ms", "Berkeley correction still being slewed in",
+                physical::pendingCorrection);
+        metrics.gauge("bbs.lamport.clock", "this server's Lamport clock", () -> stamper.lamport().current());
+        metrics.gauge("bbs.workers.connected", "workers that hear the broker",
+                () -> workers.stream().filter(BrokerWorker::connected).count());
     }
 
     /** Ready: from now on the broker hands this server client requests. Runs once, after the first catch-up. */
@@ -124,10 +170,27 @@ public final class BoardServer implements AutoCloseable {
                     config.heartbeatInterval(),
                     publications -> new ClientServices(store, replicator, stamper, publications, config.ackTimeout(),
                             clockSync::requestHandled, status::collect),
-                    stamper, config.name(), i));
+                    stamper, metrics, config.name(), i));
         }
         log.info("server {} ready: {} workers take client requests from {}",
                 config.name(), config.workers(), config.brokerEndpoint());
+    }
+
+    /**
+     * Why this server does not serve yet, for {@code /readyz}: it must be registered with the reference server,
+     * have caught up from its peers, and have workers that hear the broker.
+     */
+    public Optional<String> notReadyBecause() {
+        if (rank() == 0) {
+            return Optional.of("not registered with the reference server at " + config.referenceEndpoint() + " yet");
+        }
+        if (workers.isEmpty()) {
+            return Optional.of("catching up from peers");
+        }
+        if (workers.stream().noneMatch(BrokerWorker::connected)) {
+            return Optional.of("no worker hears the broker at " + config.brokerEndpoint() + " yet");
+        }
+        return Optional.empty();
     }
 
     /** This server's line of the {@code status} table. */
@@ -140,6 +203,7 @@ public final class BoardServer implements AutoCloseable {
         row.put("clock", stamper.lamport().current());
         row.put("time", physical.exactMillis() / 1000.0);
         row.put("events", store.eventCount());
+        row.put("digest", store.digest().substring(0, 8));
         row.put("heartbeat_age_ms", reference == null ? -1 : reference.heartbeatAgeMillis());
         return row;
     }
@@ -197,14 +261,16 @@ public final class BoardServer implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops cleanly (SIGTERM comes here): no new workers; the workers finish the requests in hand and leave the
+     * broker; the server leaves the reference server's live list; the loops stop; the store writes a checkpoint.
+     * Also closes what a failed start had started.
+     */
     public void close() {
-        reference.close();
-        catchUp.close(); // before the workers, so none start after this
+        closeAll(catchUp); // first, so no workers start after this
+        workers.forEach(BrokerWorker::stop);
         workers.forEach(BrokerWorker::close);
-        clockSync.close();
-        bully.close();
-        peerEndpoint.close();
-        replicator.close();
+        closeAll(reference, clockSync, bully, peerEndpoint, replicator);
         try {
             store.close();
         } catch (IOException e) {
@@ -212,5 +278,18 @@ public final class BoardServer implements AutoCloseable {
         }
         context.close();
         log.info("server {} stopped", config.name());
+    }
+
+    private static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue; // not started: the start failed before it
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ final class BrokerWorker implements AutoCloseable {
 
     BrokerWorker(ZContext context, String brokerEndpoint, String proxyEndpoint, Duration heartbeatInterval,
                  Function<Consumer<Publication>, RequestHandling.Handler> services, Stamper stamper,
-                 String node, int number) {
+                 RequestHandling.Observer observer, String node, int number) {
         this.loop = RoleLoop.start("server", node, "worker-" + number, loop -> {
             ZMQ.Socket publisher = Sockets.create(context, SocketType.PUB);
             NamedConnection proxy = new NamedConnection(publisher, proxyEndpoint, "proxy", log);
@@ -43,7 +43,7 @@ final class BrokerWorker implements AutoCloseable {
             proxy.maintain();
             try {
                 PirateWorker.serve(context, brokerEndpoint, heartbeatInterval, loop::running, broker,
-                        frame -> RequestHandling.reply(frame, stamper, handler, log, Fields.MAX_FRAME_BYTES));
+                        frame -> RequestHandling.reply(frame, stamper, handler, log, Fields.MAX_FRAME_BYTES, observer));
             } finally {
                 publisher.close();
             }

@@ -12,27 +12,39 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-/** The server's socket for other servers (ROUTER), served on one thread by {@link PeerServices}. */
+/**
+ * The server's socket for other servers (ROUTER), served on one thread by {@link PeerServices}. It binds when
+ * made and serves once started, so a port in use stops the server before any of its threads run.
+ */
 final class PeerEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerEndpoint.class);
 
-    private final RoleLoop loop;
+    private final String bindEndpoint;
+    private final ZMQ.Socket socket;
+    private RoleLoop loop;
+
+    PeerEndpoint(ZContext context, String bindEndpoint) {
+        this.bindEndpoint = bindEndpoint;
+        this.socket = Sockets.create(context, SocketType.ROUTER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
+        Sockets.bind(socket, bindEndpoint);
+    }
 
     /** @param beforeReplies makes what a batch of requests wrote durable, before any of them is acknowledged */
-    PeerEndpoint(ZContext context, String bindEndpoint, RequestHandling.Handler services, Runnable beforeReplies,
-                 Stamper stamper, String node) {
-        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
-        Sockets.bind(socket, bindEndpoint);
+    void start(RequestHandling.Handler services, Runnable beforeReplies, Stamper stamper, String node,
+               RequestHandling.Observer observer) {
         this.loop = RoleLoop.start("server", node, "peers", loop -> {
             log.info("peer socket bound on {}", bindEndpoint);
-            ServingLoop.run(socket, loop::running,
-                    frame -> RequestHandling.reply(frame, stamper, services, log, ReplicationMessages.MAX_PEER_FRAME_BYTES),
-                    beforeReplies);
+            ServingLoop.run(socket, loop::running, frame -> RequestHandling.reply(frame, stamper, services, log,
+                    ReplicationMessages.MAX_PEER_FRAME_BYTES, observer), beforeReplies);
         });
     }
 
     @Override
     public void close() {
-        loop.close();
+        if (loop != null) {
+            loop.close(); // the loop closes the socket
+        } else {
+            socket.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class BrokerTest {
         int base = FreePorts.block(2);
         clients = "tcp://127.0.0.1:" + base;
         servers = "tcp://127.0.0.1:" + (base + 1);
-        broker = Broker.start(new Broker.Config(clients, servers, HEARTBEAT));
+        broker = Broker.start(new Broker.Config(clients, servers, HEARTBEAT), new SimpleMeterRegistry());
     }
 
     @AfterEach

@@ -34,7 +34,7 @@ class RequestHandlingTest {
     @Test
     void aReplyLargerThanAFrameIsReplacedByAnErroThatFits() throws ProtocolException {
         byte[] bytes = RequestHandling.reply(new Envelope("history", Map.of()).encode(), stamper,
-                request -> Map.of("messages", "x".repeat((int) LIMIT)), log, LIMIT);
+                request -> Map.of("messages", "x".repeat((int) LIMIT)), log, LIMIT, (name, outcome, nanos) -> { });
         assertTrue(bytes.length <= LIMIT, bytes.length + " bytes");
         Envelope reply = Envelope.decode(bytes);
         assertEquals("erro", reply.data().get("status"));
@@ -45,13 +45,14 @@ class RequestHandlingTest {
     void aServiceNameTooLongToEchoIsAnsweredOnTheErrorService() throws ProtocolException {
         Envelope reply = Envelope.decode(RequestHandling.reply(
                 MsgPackCodec.encode(Map.of("service", "s".repeat(100_000), "data", Map.of())), stamper,
-                request -> Map.of(), log, LIMIT));
+                request -> Map.of(), log, LIMIT, (name, outcome, nanos) -> { }));
         assertEquals("error", reply.service());
         assertTrue(((String) reply.data().get("description")).contains("longer than 64"), reply.toString());
     }
 
     private Envelope serve(String service, RequestHandling.Handler handler) throws ProtocolException {
-        return Envelope.decode(RequestHandling.reply(new Envelope(service, Map.of()).encode(), stamper, handler, log, LIMIT));
+        return Envelope.decode(RequestHandling.reply(new Envelope(service, Map.of()).encode(), stamper, handler, log,
+                LIMIT, (name, outcome, nanos) -> { }));
     }
 
     /** Lets a test handler throw any Throwable through the Handler's signature. */

@@ -3,6 +3,7 @@ package org.bulletinboard.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ class ReferenceServerTest {
     @BeforeEach
     void start() {
         String endpoint = "tcp://127.0.0.1:" + FreePorts.block(1);
-        reference = ReferenceServer.start(new ReferenceServer.Config(endpoint, Duration.ofMillis(400)));
+        reference = ReferenceServer.start(new ReferenceServer.Config(endpoint, Duration.ofMillis(400)),
+                new SimpleMeterRegistry());
         client = new RawClient(endpoint);
     }
 

@@ -44,7 +44,7 @@ class RequestFuzzTest {
         context = new ZContext();
         stamper = Stamper.systemClock();
         store = BoardStore.open(Path.of(data.path().toString(), "server"), "fuzz", stamper);
-        replicator = new Replicator(context, "fuzz", stamper, Duration.ofMillis(500), "fuzz"); // no peers: acks at once
+        replicator = new Replicator(context, "fuzz", stamper, Duration.ofMillis(500), nanos -> { }, "fuzz"); // no peers: acks at once
         services = new ClientServices(store, replicator, stamper, publication -> { }, Duration.ofMillis(500),
                 () -> { }, () -> Map.of("status", "OK"));
     }
@@ -59,7 +59,8 @@ class RequestFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void anyFrameGetsOneReplyThatFitsAndARefusalSaysWhy(byte[] frame) throws ProtocolException {
-        byte[] bytes = RequestHandling.reply(frame, stamper, services, log, Fields.MAX_FRAME_BYTES);
+        byte[] bytes = RequestHandling.reply(frame, stamper, services, log, Fields.MAX_FRAME_BYTES,
+                (name, outcome, nanos) -> { });
         assertTrue(bytes.length <= Fields.MAX_FRAME_BYTES, bytes.length + " bytes");
         Envelope reply = Envelope.decode(bytes);
         if ("erro".equals(reply.data().get("status"))) {

@@ -42,8 +42,12 @@ public final class RoleProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is still running");
         }
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // No health endpoint unless a test asks for one with --http-port, and then only on loopback.
+        builder.environment().put("BBS_HTTP_PORT", "0");
+        builder.environment().put("BBS_HTTP_BIND", "127.0.0.1");
+        process = builder.start();
     }
 
     /** SIGKILL, and wait until the process is gone. */
@@ -56,6 +60,11 @@ public final class RoleProcess implements AutoCloseable {
     public boolean terminate() throws InterruptedException {
         process.destroy();
         return process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** The exit code, once it has exited. */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     public boolean isAlive() {

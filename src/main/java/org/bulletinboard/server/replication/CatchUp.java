@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleLoop;
@@ -38,6 +39,7 @@ public final class CatchUp implements AutoCloseable {
     private final Duration requestTimeout;
     private List<Peer> peers; // guarded by this; null until the first list arrives
     private final Wakeup wakeup = new Wakeup();
+    private final AtomicLong pulledSinceStart = new AtomicLong();
     private final Map<String, StateLog> peerStates = new HashMap<>(); // by peer name; the loop thread's own
     private final RoleLoop loop;
 
@@ -147,7 +149,13 @@ public final class CatchUp implements AutoCloseable {
                 .enter("answering", false, "peer {} answers catch-up requests", peer.name());
         if (pulled > 0) {
             log.info("caught up from {}: {} events", peer.name(), pulled);
+            pulledSinceStart.addAndGet(pulled);
         }
+    }
+
+    /** Events this server got by catching up, since it started. */
+    public long eventsPulled() {
+        return pulledSinceStart.get();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.bulletinboard.net.NamedConnection;
 import org.bulletinboard.net.RoleLoop;
@@ -65,7 +66,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     /** A local write waiting for the peers that were live when it was made. */
-    private record Waiting(Set<String> peers, CompletableFuture<Void> acked) {}
+    private record Waiting(Set<String> peers, CompletableFuture<Void> acked, long sentNanos) {}
 
     private final ZContext context;
     private final String self;
@@ -74,11 +75,16 @@ public final class Replicator implements AutoCloseable {
     private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, Waiting> waiting = new HashMap<>();
+    private final LongConsumer ackNanos;
     private volatile int linkCount;
+    private volatile int unackedEvents;
     private final RoleLoop loop;
 
-    public Replicator(ZContext context, String self, Stamper stamper, Duration resendInterval, String node) {
+    /** @param ackNanos told, for every write, how long all its peers took to acknowledge it */
+    public Replicator(ZContext context, String self, Stamper stamper, Duration resendInterval, LongConsumer ackNanos,
+                      String node) {
         this.context = context;
+        this.ackNanos = ackNanos;
         this.self = self;
         this.stamper = stamper;
         this.resendNanos = resendInterval.toNanos();
@@ -97,6 +103,11 @@ public final class Replicator implements AutoCloseable {
         commands.add(new PeerList(List.copyOf(peers)));
     }
 
+    /** Events sent to peers and not acknowledged yet, over all peers. */
+    public int unackedEvents() {
+        return unackedEvents;
+    }
+
     /** How many peers this server currently replicates to (their names resolve and they are connected). */
     public int peerCount() {
         return linkCount;
@@ -112,6 +123,7 @@ public final class Replicator implements AutoCloseable {
                 }
                 receiveAcks();
                 resendOverdue();
+                unackedEvents = links.values().stream().mapToInt(link -> link.unacked.size()).sum();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -161,7 +173,7 @@ public final class Replicator implements AutoCloseable {
         for (Push push : batch) {
             Event event = push.event();
             events.add(event);
-            waiting.put(event.id(), new Waiting(new HashSet<>(names), push.acked()));
+            waiting.put(event.id(), new Waiting(new HashSet<>(names), push.acked(), now));
             for (Link link : reachable) {
                 link.unacked.put(event.id(), new Pending(event, now));
             }
@@ -256,6 +268,7 @@ public final class Replicator implements AutoCloseable {
         if (w != null && w.peers().remove(link.peer.name()) && w.peers().isEmpty()) {
             w.acked().complete(null);
             waiting.remove(id);
+            ackNanos.accept(System.nanoTime() - w.sentNanos());
         }
     }
 

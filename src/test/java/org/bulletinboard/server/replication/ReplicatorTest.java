@@ -36,7 +36,7 @@ class ReplicatorTest {
         peer = context.createSocket(SocketType.ROUTER);
         peer.setReceiveTimeOut(5_000);
         peer.bind(peerEndpoint);
-        replicator = new Replicator(context, "s1", Stamper.systemClock(), Duration.ofMillis(100), "s1");
+        replicator = new Replicator(context, "s1", Stamper.systemClock(), Duration.ofMillis(100), nanos -> { }, "s1");
         replicator.updatePeers(List.of(new Peer("s1", 1, "tcp://127.0.0.1:1"), new Peer("s2", 2, peerEndpoint)));
         Await.until(Duration.ofSeconds(5), "the replicator to link to s2 (and not to itself)", () -> replicator.peerCount() == 1);
     }

@@ -1,0 +1,53 @@
+package org.bulletinboard.server;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.bulletinboard.health.RequestMetrics;
+import org.bulletinboard.protocol.RequestHandling;
+import org.bulletinboard.protocol.Services;
+
+/**
+ * What a server counts for {@code /metrics}: requests by service and outcome with their latency, the time peers
+ * take to acknowledge a write, and (registered by {@link BoardServer}) the replication backlog, catch-up, the
+ * store's events and fsyncs, peers, the coordinator and the clocks.
+ */
+final class ServerMetrics implements RequestHandling.Observer {
+    private final MeterRegistry registry;
+    private final RequestMetrics requests;
+    private final Timer ackLatency;
+
+    ServerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.requests = new RequestMetrics(registry, List.of(Services.LOGIN, Services.USERS, Services.CHANNEL,
+                Services.CHANNELS, Services.PUBLISH, Services.MESSAGE, Services.HISTORY, Services.INBOX,
+                Services.STATUS, Services.REPLICATE, Services.CATCH_UP, Services.CLOCK, Services.CLOCK_ADJUST,
+                Services.ELECTION, Services.ERROR));
+        this.ackLatency = Timer.builder("bbs.replication.ack")
+                .description("time for every live peer to acknowledge a write")
+                .serviceLevelObjectives(RequestMetrics.BUCKETS).register(registry);
+    }
+
+    @Override
+    public void served(String service, RequestHandling.Outcome outcome, long nanos) {
+        requests.served(service, outcome, nanos);
+    }
+
+    void acked(long nanos) {
+        ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A count kept by {@code owner} (Micrometer holds it weakly: it must live as long as the server). */
+    <T> void counter(String name, String description, T owner, ToDoubleFunction<T> total) {
+        FunctionCounter.builder(name, owner, total).description(description).register(registry);
+    }
+}
