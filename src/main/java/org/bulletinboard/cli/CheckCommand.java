@@ -31,6 +31,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        QuietLogs.unlessAsked();
         return ClusterCheck.run(new ClusterCheck.Config(broker, proxy, Duration.ofMillis(timeoutMillis), attempts,
                 Duration.ofMillis(deliveryMillis)), System.out) ? 0 : 1;
     }

@@ -40,6 +40,7 @@ final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        QuietLogs.unlessAsked();
         PrometheusMeterRegistry metrics = RoleMetrics.registry("client", TerminalClient.NODE);
         try (HealthEndpoint http = HealthEndpoint.start(httpBind, httpPort, "client", TerminalClient.NODE,
                 Optional::empty, metrics)) {

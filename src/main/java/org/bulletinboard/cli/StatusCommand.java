@@ -24,6 +24,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        QuietLogs.unlessAsked();
         try (ZContext context = new ZContext();
              BoardClient client = new BoardClient(context, broker, Stamper.systemClock(),
                      Duration.ofMillis(timeoutMillis), BoardClient.DEFAULT_ATTEMPTS, () -> false)) {
