@@ -34,7 +34,6 @@ public final class RoleLoop implements AutoCloseable {
         this.node = node;
         this.purpose = purpose;
         this.stuckAfterNanos = stuckAfter.toNanos();
-        OPEN.add(this);
         this.thread = RoleThreads.start(role, node, purpose, () -> {
             try {
                 body.accept(this);
@@ -43,6 +42,8 @@ public final class RoleLoop implements AutoCloseable {
                 throw e;
             }
         });
+        OPEN.add(this); // once it has a thread to ask about; a death before this is kept in the death field
+
     }
 
     public static RoleLoop start(String role, String node, String purpose, Consumer<RoleLoop> body) {

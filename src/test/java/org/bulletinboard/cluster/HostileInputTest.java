@@ -58,7 +58,7 @@ class HostileInputTest {
     void aBarrageOfMalformedFramesIsRefusedFrameByFrameAndTheClusterStaysWhole() throws Exception {
         int deathsBefore = RoleThreads.deaths().size();
         HeapUse.Meter meter = HeapUse.start();
-        Barrage.Result result = Barrage.run(new Barrage.Config(cluster.config().clientEndpoint(), 4, FRAMES,
+        Barrage.Result result = Barrage.run(new Barrage.Config(cluster.config().clientEndpoint(), 16, FRAMES,
                 Duration.ofSeconds(90), 11));
         HeapUse heap = meter.stop();
         System.out.printf("barrage: %d requests in %d ms, %d failures; heap after GC %d -> %d MiB, old generation peak %d MiB%n",

@@ -96,12 +96,12 @@ class OperationsTest {
         assertEquals(8, passed.lines().filter(line -> line.startsWith("ok ")).count(), passed);
 
         String noProxy = check(new ClusterCheck.Config(broker, "tcp://127.0.0.1:" + FreePorts.block(1), timeout, 1,
-                Duration.ofSeconds(2)), false);
+                Duration.ofSeconds(1)), false);
         assertTrue(noProxy.contains("FAIL publish") && noProxy.contains("nothing came back through the proxy"), noProxy);
         assertTrue(noProxy.contains("ok   login"), "the steps that need no proxy still pass: " + noProxy);
 
-        String wrongPort = check(new ClusterCheck.Config("tcp://127.0.0.1:" + FreePorts.block(1), proxy, timeout, 1,
-                Duration.ofSeconds(2)), false);
+        String wrongPort = check(new ClusterCheck.Config("tcp://127.0.0.1:" + FreePorts.block(1), proxy,
+                Duration.ofMillis(250), 1, Duration.ofSeconds(1)), false);
         assertTrue(wrongPort.contains("FAIL login") && wrongPort.contains("no answer"), wrongPort);
     }
 
