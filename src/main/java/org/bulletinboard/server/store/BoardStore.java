@@ -226,14 +226,16 @@ public final class BoardStore implements AutoCloseable {
             }
         }
         long start = eventLog.position();
+        EventLog.Lines lines = EventLog.encode(unseen);
         if (!unseen.isEmpty()) {
-            eventLog.append(EventLog.encode(unseen));
+            eventLog.append(lines);
             eventsWritten += unseen.size();
         }
         int fresh = 0;
-        for (Event event : unseen) {
+        for (int i = 0; i < unseen.size(); i++) {
+            Event event = unseen.get(i);
             if (seen.add(event.origin(), event.seq())) { // the same event twice in one batch counts once
-                remember(event, start);
+                remember(event, start + lines.offsets()[i]); // where its own line starts: catch-up reads it there
                 fresh++;
             }
         }

@@ -138,22 +138,27 @@ final class EventLog implements AutoCloseable {
     }
 
     /** The lines of {@code events}, ready to {@link #append}; callers serialise them outside any lock. */
-    static byte[] encode(List<Event> events) throws IOException {
+    static Lines encode(List<Event> events) throws IOException {
         ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * events.size());
-        for (Event event : events) {
-            lines.write(JSON.writeValueAsBytes(event));
+        int[] offsets = new int[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            offsets[i] = lines.size();
+            lines.write(JSON.writeValueAsBytes(events.get(i)));
             lines.write('\n');
         }
-        return lines.toByteArray();
+        return new Lines(lines.toByteArray(), offsets);
     }
 
+    /** Events encoded as log lines, written with one append, and where each line starts among them. */
+    record Lines(byte[] bytes, int[] offsets) {}
+
     /** Writes encoded lines at the end of the log; returns the position to {@link #sync} to. Callers serialise appends. */
-    long append(byte[] lines) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(lines);
+    long append(Lines lines) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(lines.bytes());
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-        written += lines.length;
+        written += lines.bytes().length;
         return written;
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bulletinboard.protocol.Stamper;
@@ -123,6 +124,24 @@ class CheckpointAndCatchUpTest {
             assertTrue(source.catchUpPage(wiped.versionVector(), null, 4_000).events().isEmpty(), "nothing left");
         }
         assertEquals(BoardStore.read(a), BoardStore.read(b));
+    }
+
+    @Test
+    void eventsThatArrivedInOneReplicatedBatchAreServedToCatchUpEachOnce() throws Exception {
+        try (BoardStore relay = BoardStore.open(a, "s1", Stamper.systemClock(), CHECKPOINT_EVERY);
+             BoardStore wiped = BoardStore.open(b, "s2", Stamper.systemClock(), CHECKPOINT_EVERY)) {
+            List<Event> batch = new ArrayList<>();
+            for (long seq = 1; seq <= 5; seq++) {
+                batch.add(Event.fromWire(Map.of("origin", "s9.abcdef", "seq", seq, "lamport", seq, "timestamp", 1L,
+                        "type", "login", "user", "user" + seq)));
+            }
+            relay.applyReplicated(batch); // one frame from a peer: one write to the log
+            CatchUpPage fromMemory = relay.catchUpPage(Map.of(), null, 1 << 20);
+            assertNull(fromMemory.cursor(), "served from memory");
+            assertEquals(batch, fromMemory.events(), "each event of the batch, once, in order");
+            pull(relay, wiped, 1 << 20);
+            assertEquals(relay.view(), wiped.view());
+        }
     }
 
     @Test

@@ -59,12 +59,12 @@ public class EventLogBenchmark {
 
     @Benchmark
     public byte[] encode() throws IOException {
-        return EventLog.encode(List.of(next()));
+        return EventLog.encode(List.of(next())).bytes();
     }
 
     @Benchmark
     public long append() throws IOException {
-        byte[] line = EventLog.encode(List.of(next()));
+        EventLog.Lines line = EventLog.encode(List.of(next()));
         synchronized (this) {
             return log.append(line);
         }
@@ -82,7 +82,7 @@ public class EventLogBenchmark {
     }
 
     private long durable() throws IOException {
-        byte[] line = EventLog.encode(List.of(next()));
+        EventLog.Lines line = EventLog.encode(List.of(next()));
         long position;
         synchronized (this) { // the store serialises appends with its lock
             position = log.append(line);
