@@ -1,0 +1,455 @@
+package org.bulletinboard.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.bulletinboard.api.BoardClient;
+import org.bulletinboard.api.Reply;
+import org.bulletinboard.client.ClusterCheck;
+import org.bulletinboard.net.LazyPirateClient;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.replication.Peer;
+import org.bulletinboard.server.replication.PeerClient;
+import org.bulletinboard.support.Await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+import org.zeromq.ZContext;
+
+/**
+ * The chart on a real Kubernetes, every CI run: Testcontainers' K3sContainer (stock rancher/k3s with Docker, or the
+ * harness's Kubernetes 1.20 where there is none), the image Jib built imported into the node, the chart installed
+ * with helm-java, and then what breaks a cluster in practice: pods deleted, by force too, the broker lost, a
+ * rolling restart and a scale out and in, all under load, each followed by a check that every acknowledged write
+ * is held, exactly once, by every server (read from each server's own log through its peer port). The tests run
+ * in order on one cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubernetesClusterIT {
+    private static final String NAMESPACE = "bbs";
+    private static final String RELEASE = "bb";
+    private static final Path CHART = Path.of("helm", "bulletinboard");
+    /** For helm --wait: a cold node on 2 busy cores pulls nothing but still takes minutes to start 9 JVMs. */
+    private static final Duration READY = Duration.ofMinutes(6);
+    private static final Duration AGREE = Duration.ofSeconds(60);
+    private static final Pattern RECOVERED = Pattern.compile("recovered (\\d+) events");
+
+    private K3sContainer k3s;
+    private String kubeconfig;
+    private KubernetesClient kube;
+    private ZContext context;
+    private PodForward broker;
+    private PodForward proxy;
+    private final Map<String, PodForward> peers = new HashMap<>();
+
+    @BeforeAll
+    void startKubernetesAndInstallTheChart() {
+        Path image = ContainerEngine.requireEngineAndImage();
+        long started = System.nanoTime();
+        k3s = new K3sContainer(DockerImageName.parse(System.getProperty("bbs.k3s.image", "rancher/k3s:v1.31.4-k3s1"))
+                .asCompatibleSubstituteFor("rancher/k3s"))
+                // Images in this directory are imported when the node starts: no registry needed.
+                .withCopyFileToContainer(MountableFile.forHostPath(image), "/var/lib/rancher/k3s/agent/images/bulletinboard.tar");
+        k3s.start();
+        kubeconfig = k3s.getKubeConfigYaml();
+        kube = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+        phase("Kubernetes " + kube.getKubernetesVersion().getGitVersion() + " up", started);
+
+        started = System.nanoTime();
+        Release release;
+        try {
+            release = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
+                    .withKubeConfigContents(kubeconfig).waitReady().withTimeout((int) READY.toSeconds()).call();
+        } catch (IllegalStateException e) {
+            throw new AssertionError("helm install --wait failed (" + e.getMessage() + "); pods:\n" + podStates(), e);
+        }
+        assertEquals("deployed", release.getStatus());
+        phase("helm install --wait", started);
+        context = new ZContext();
+        broker = new PodForward(kube, NAMESPACE, 5555, () -> readyPod("broker"));
+        proxy = new PodForward(kube, NAMESPACE, 5558, () -> readyPod("proxy"));
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        for (PodForward forward : peers.values()) {
+            forward.close();
+        }
+        for (PodForward forward : new PodForward[] {broker, proxy}) {
+            if (forward != null) {
+                forward.close();
+            }
+        }
+        if (context != null) {
+            context.close();
+        }
+        if (kube != null) {
+            kube.close();
+        }
+        if (k3s != null) {
+            k3s.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyPodIsReadyAndHelmTestPasses() {
+        for (Pod pod : kube.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/instance", RELEASE).list().getItems()) {
+            assertTrue(ClusterNode.ready(pod), pod.getMetadata().getName() + " ready");
+        }
+        assertEquals(3, servers().size());
+        long started = System.nanoTime();
+        Release tested = Helm.test(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig)
+                .withTimeout(180).call();
+        phase("helm test (bbs check in the cluster): " + tested.getStatus(), started);
+        String log = kube.pods().inNamespace(NAMESPACE).withName(RELEASE + "-test-check").getLog();
+        assertTrue(log.contains("PASSED"), log);
+        // The same check from outside, through the broker and proxy forwarded to this machine.
+        assertTrue(ClusterCheck.run(new ClusterCheck.Config(broker.endpoint(), proxy.endpoint(),
+                Duration.ofSeconds(3), 3, Duration.ofSeconds(20)), System.out));
+    }
+
+    @Test
+    @Order(2)
+    void serversHaveStableNamesAndVolumesOfTheirOwnAndComeBackWithWhatTheyHeld() throws Exception {
+        List<Map<?, ?>> registered = referenceList();
+        assertEquals(Set.of(0, 1, 2).stream().map(this::serverAddress).collect(Collectors.toSet()),
+                registered.stream().map(entry -> (String) entry.get("address")).collect(Collectors.toSet()),
+                "every server registered under its StatefulSet DNS name");
+        List<PersistentVolumeClaim> claims = kube.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems();
+        Set<String> volumes = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            String claimName = "data-" + server(i);
+            PersistentVolumeClaim claim = claims.stream().filter(c -> c.getMetadata().getName().equals(claimName))
+                    .findFirst().orElseThrow(() -> new AssertionError("no claim " + claimName + " in " + claims));
+            assertEquals("Bound", claim.getStatus().getPhase(), claimName);
+            volumes.add(claim.getSpec().getVolumeName());
+        }
+        assertEquals(3, volumes.size(), "a volume of its own for each server");
+
+        try (BoardClient client = client()) {
+            assertTrue(client.login("before").ok());
+            assertTrue(client.createChannel("volumes").ok());
+            for (int i = 0; i < 20; i++) {
+                assertTrue(client.publish("before", "volumes", "held before " + i).ok());
+            }
+        }
+        awaitServersAgree(3);
+        Set<String> heldBefore = eventIds(server(1));
+        String uid = pod(server(1)).getMetadata().getUid();
+        kube.pods().inNamespace(NAMESPACE).withName(server(1)).delete();
+        awaitReplaced(server(1), uid);
+        Matcher recovered = RECOVERED.matcher(kube.pods().inNamespace(NAMESPACE).withName(server(1)).getLog());
+        assertTrue(recovered.find(), "the new pod's log says what it recovered from its volume");
+        assertTrue(Long.parseLong(recovered.group(1)) >= heldBefore.size(),
+                "recovered " + recovered.group(1) + " events from its volume, held " + heldBefore.size());
+        assertTrue(eventIds(server(1)).containsAll(heldBefore), "everything it held before");
+        awaitServersAgree(3);
+    }
+
+    @Test
+    @Order(3)
+    void drillsUnderLoadLoseAndDuplicateNoAcknowledgedWrite() throws Exception {
+        try (BoardClient setup = client()) {
+            assertTrue(setup.login("writer").ok());
+            assertTrue(setup.createChannel("drill").ok());
+        }
+        try (DrillWriter writer = new DrillWriter(broker.endpoint(), "writer", "drill")) {
+            writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+
+            // A server pod force-deleted: its process gets no time to stop cleanly.
+            String uid = pod(server(2)).getMetadata().getUid();
+            long killed = System.nanoTime();
+            kube.pods().inNamespace(NAMESPACE).withName(server(2)).withGracePeriod(0).delete();
+            awaitReplaced(server(2), uid);
+            phase("force-deleted " + server(2) + " back and ready", killed);
+            writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+            assertHeldExactlyOnceEverywhere(writer.acknowledged(), 3);
+
+            // The broker pod deleted: clients are answered again once its replacement serves.
+            Pod oldBroker = ClusterNode.pods(kube, NAMESPACE, RELEASE, "broker").get(0);
+            long brokerDeleted = System.nanoTime();
+            kube.pods().inNamespace(NAMESPACE).withName(oldBroker.getMetadata().getName()).delete();
+            awaitNewPod("broker", oldBroker.getMetadata().getName());
+            Await.until(Duration.ofSeconds(120), "writes acknowledged through the new broker",
+                    () -> writer.acknowledgedSince(System.nanoTime() - Duration.ofSeconds(5).toNanos()) >= 20);
+            System.out.printf("broker deleted: clients went at most %d ms without an answer%n",
+                    writer.longestSilenceMillisSince(brokerDeleted));
+
+            // A configuration change rolls every pod, the servers one at a time.
+            long rolling = System.nanoTime();
+            upgrade(Map.of("config.catchUpMs", 4000));
+            awaitServersAgree(3);
+            long[] roll = writer.attemptsAndFailuresSince(rolling);
+            System.out.printf("rolling restart: %d writes, %d failed (%.1f%%), in %d s%n", roll[0], roll[1],
+                    roll[0] == 0 ? 0.0 : 100.0 * roll[1] / roll[0], (System.nanoTime() - rolling) / 1_000_000_000);
+            writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+            assertHeldExactlyOnceEverywhere(writer.acknowledged(), 3);
+
+            // Scale out to five servers and back to three, serving all along.
+            long scaling = System.nanoTime();
+            upgrade(Map.of("config.catchUpMs", 4000, "servers.replicas", 5));
+            awaitServersAgree(5);
+            writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+            assertHeldExactlyOnceEverywhere(writer.acknowledged(), 5);
+            upgrade(Map.of("config.catchUpMs", 4000, "servers.replicas", 3));
+            awaitServersAgree(3);
+            writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+            long[] scaled = writer.attemptsAndFailuresSince(scaling);
+            System.out.printf("scaled 3 -> 5 -> 3: %d writes, %d failed%n", scaled[0], scaled[1]);
+            assertHeldExactlyOnceEverywhere(writer.acknowledged(), 3);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void logsAttachAndStatusWorkAsOperatorsUseThem() throws Exception {
+        String log = kube.pods().inNamespace(NAMESPACE).withName(server(0)).getLog();
+        assertTrue(log.contains("[server/" + server(0) + "]"), "kubectl logs names the server:\n" + tail(log));
+
+        String clientPod = readyPod("client");
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (ExecWatch terminal = kube.pods().inNamespace(NAMESPACE).withName(clientPod).inContainer("client")
+                .redirectingInput().writingOutput(screen).withTTY().attach()) {
+            type(terminal, "/login ana");
+            awaitOnScreen(screen, "Logged in as ana");
+            type(terminal, "/channel attached");
+            type(terminal, "/join attached");
+            awaitOnScreen(screen, "Joined attached");
+            type(terminal, "hello through kubectl attach");
+            awaitOnScreen(screen, "ana: hello through kubectl attach");
+        }
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ExecWatch status = kube.pods().inNamespace(NAMESPACE).withName(clientPod).inContainer("client")
+                .writingOutput(out).exec("bbs", "status")) {
+            assertEquals(0, status.exitCode().get(60, TimeUnit.SECONDS));
+        }
+        String table = text(out);
+        System.out.println(table);
+        assertTrue(table.contains("coordinator") && table.contains("CLOCK OFFSET") && table.contains(" ms"), table);
+        assertEquals(3, table.lines().filter(line -> line.startsWith(RELEASE + "-server-")).count(), table);
+        assertTrue(table.contains("Every server holds the same events."), table);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private String server(int index) {
+        return RELEASE + "-server-" + index;
+    }
+
+    private String serverAddress(int index) {
+        return "tcp://" + server(index) + "." + RELEASE + "-server-headless." + NAMESPACE + ".svc.cluster.local:5560";
+    }
+
+    /** The server pods that serve now (a scaled-in one on its way out is not among them). */
+    private List<String> servers() {
+        return ClusterNode.pods(kube, NAMESPACE, RELEASE, "server").stream().filter(ClusterNode::ready)
+                .map(p -> p.getMetadata().getName()).toList();
+    }
+
+    private String readyPod(String component) {
+        return ClusterNode.readyPod(kube, NAMESPACE, RELEASE, component);
+    }
+
+    private Pod pod(String name) {
+        return kube.pods().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private BoardClient client() {
+        return new BoardClient(context, broker.endpoint(), Stamper.systemClock(), Duration.ofSeconds(3), 5, () -> false);
+    }
+
+    /** Waits until a component's only pod is another than {@code oldName} (a Deployment's new name) and ready. */
+    private void awaitNewPod(String component, String oldName) {
+        Await.until(READY, component + " replaced and ready", () -> {
+            String ready = readyPod(component);
+            return ready != null && !ready.equals(oldName);
+        });
+    }
+
+    /** Waits until the pod named {@code name} is a new one (another uid) and ready. */
+    private void awaitReplaced(String name, String oldUid) {
+        Await.until(READY, name + " replaced and ready", () -> {
+            Pod pod = pod(name);
+            return pod != null && !pod.getMetadata().getUid().equals(oldUid) && ClusterNode.ready(pod);
+        });
+    }
+
+    private void upgrade(Map<String, Object> values) {
+        long started = System.nanoTime();
+        var upgrade = new Helm(CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeConfigContents(kubeconfig).waitReady().withTimeout((int) READY.toSeconds());
+        values.forEach(upgrade::set);
+        assertEquals("deployed", upgrade.call().getStatus());
+        phase("helm upgrade " + values, started);
+    }
+
+    /** The reference server's live list, through a forward to its pod (it answers servers only; we ask as one). */
+    private List<Map<?, ?>> referenceList() throws Exception {
+        try (PodForward reference = new PodForward(kube, NAMESPACE, 5559, () -> readyPod("reference"));
+             LazyPirateClient client = new LazyPirateClient(context, reference.endpoint(), Duration.ofSeconds(3), 3,
+                     () -> false)) {
+            Envelope reply = Envelope.decode(client.request(new Envelope(Services.LIST, Map.of()).encode()));
+            return new Reply(reply.service(), reply.data()).maps("list");
+        }
+    }
+
+    /** Waits until {@code count} servers are ready, listed by status, and hold the same events (equal digests). */
+    private void awaitServersAgree(int count) {
+        Await.until(AGREE, count + " servers ready with equal digests", () -> {
+            try (BoardClient client = client()) {
+                List<Map<?, ?>> rows = client.call(Services.STATUS, Map.of()).maps("servers");
+                return rows.size() == count && rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ready")))
+                        && rows.stream().map(r -> r.get("digest")).distinct().count() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Every acknowledged write is held by every server exactly once: at least one event carries its request id,
+     * and no origin wrote two for it. (A retry that reached a second server before the first one's event did may
+     * leave one event from each origin; every server counts only the first, as the README says.)
+     */
+    private void assertHeldExactlyOnceEverywhere(List<String> acknowledged, int serverCount) throws Exception {
+        awaitServersAgree(serverCount);
+        for (String server : servers()) {
+            Map<String, List<Map<?, ?>>> byRequest = new HashMap<>();
+            for (Map<?, ?> event : events(server)) {
+                if (event.get("request") instanceof String request && request.startsWith("drill-")) {
+                    byRequest.computeIfAbsent(request, r -> new ArrayList<>()).add(event);
+                }
+            }
+            List<String> lost = acknowledged.stream().filter(id -> !byRequest.containsKey(id)).toList();
+            Map<String, List<String>> duplicated = new LinkedHashMap<>();
+            byRequest.forEach((request, events) -> {
+                List<String> origins = events.stream().map(e -> (String) e.get("origin")).toList();
+                if (new HashSet<>(origins).size() != origins.size()) {
+                    duplicated.put(request, events.stream().map(e -> e.get("origin") + ":" + e.get("seq")
+                            + "@" + e.get("lamport")).toList());
+                }
+            });
+            assertEquals(List.of(), lost, server + " lost acknowledged writes");
+            assertEquals(Map.of(), duplicated, server + " holds a write twice from one origin");
+            System.out.printf("%s holds all %d acknowledged writes, each once%n", server, acknowledged.size());
+        }
+    }
+
+    private Set<String> eventIds(String server) throws Exception {
+        return events(server).stream().map(e -> e.get("origin") + ":" + e.get("seq")).collect(Collectors.toSet());
+    }
+
+    /** Every event a server holds, read from its own log through its peer port (the catch-up a wiped peer makes). */
+    private List<Map<?, ?>> events(String server) throws Exception {
+        PodForward forward = peers.computeIfAbsent(server, name -> new PodForward(kube, NAMESPACE, 5560, () -> name));
+        List<Map<?, ?>> events = new ArrayList<>();
+        try (PeerClient peer = new PeerClient(context, new Peer(server, 0, forward.endpoint()), Stamper.systemClock(),
+                Duration.ofSeconds(10), () -> false)) {
+            Map<String, Long> after = new HashMap<>();
+            Long cursor = null;
+            boolean more = true;
+            while (more) {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("from", "it-reader");
+                request.put("after", after);
+                if (cursor != null) {
+                    request.put("cursor", cursor);
+                }
+                Reply page = new Reply(Services.CATCH_UP, peer.call(Services.CATCH_UP, request));
+                cursor = page.data().get("cursor") instanceof Long c ? c : null;
+                for (Map<?, ?> event : page.maps("events")) {
+                    events.add(event);
+                    if (cursor == null) {
+                        after.merge((String) event.get("origin"), (Long) event.get("seq"), Math::max);
+                    }
+                }
+                more = Boolean.TRUE.equals(page.data().get("more"));
+            }
+        }
+        assertNotEquals(0, events.size(), server + " holds events");
+        return events;
+    }
+
+    /** Each pod's phase, readiness and last container state, for a failure message. */
+    private String podStates() {
+        StringBuilder states = new StringBuilder();
+        for (Pod pod : kube.pods().inNamespace(NAMESPACE).list().getItems()) {
+            states.append(pod.getMetadata().getName()).append(' ').append(pod.getStatus().getPhase())
+                    .append(ClusterNode.ready(pod) ? " ready " : " not ready ")
+                    .append(pod.getStatus().getContainerStatuses()).append('\n');
+        }
+        return states.toString();
+    }
+
+    private static void type(ExecWatch terminal, String line) throws IOException {
+        terminal.getInput().write((line + "\r").getBytes(StandardCharsets.UTF_8));
+        terminal.getInput().flush();
+    }
+
+    private static String text(ByteArrayOutputStream out) {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits for {@code expected} on a terminal's screen, read without its control sequences. */
+    private static void awaitOnScreen(ByteArrayOutputStream screen, String expected) {
+        try {
+            Await.until(Duration.ofSeconds(30), "'" + expected + "' on the attached terminal",
+                    () -> plain(screen).contains(expected));
+        } catch (AssertionError e) {
+            String shown = plain(screen);
+            throw new AssertionError(e.getMessage() + "; the screen ends with:\n"
+                    + shown.substring(Math.max(0, shown.length() - 2000)), e);
+        }
+    }
+
+    /** What a terminal shows as text: escape sequences and carriage returns left out. */
+    private static String plain(ByteArrayOutputStream screen) {
+        return text(screen).replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "").replace("\r", "");
+    }
+
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    }
+
+    private static void phase(String what, long startedNanos) {
+        System.out.printf("%s: %.1f s%n", what, (System.nanoTime() - startedNanos) / 1e9);
+    }
+}
