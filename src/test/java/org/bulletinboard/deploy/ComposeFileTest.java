@@ -97,10 +97,21 @@ class ComposeFileTest {
             Role.BOT, EnumSet.of(Role.BROKER, Role.PROXY),
             Role.CLIENT, EnumSet.of(Role.BROKER, Role.PROXY));
 
-    /** What clients on the host use: the broker's client port and the proxy's subscriber port. */
-    private static final Map<Role, Integer> PUBLISHED = Map.of(
-            Role.BROKER, Role.BROKER.port("clients"),
-            Role.PROXY, Role.PROXY.port("subscribers"));
+    /** A container port published on the host port a variable names, by default the same number. */
+    private record Published(int port, String hostPortVariable) {
+        /** As the file must write it: "${VARIABLE:-port}->port". */
+        String mapping() {
+            return "${" + hostPortVariable + ":-" + port + "}->" + port;
+        }
+    }
+
+    /**
+     * What clients on the host use: the broker's client port and the proxy's subscriber port, on host ports a
+     * second copy of the file (its own project name) can move.
+     */
+    private static final Map<Role, Published> PUBLISHED = Map.of(
+            Role.BROKER, new Published(Role.BROKER.port("clients"), "BBS_BROKER_PORT"),
+            Role.PROXY, new Published(Role.PROXY.port("subscribers"), "BBS_PROXY_PORT"));
 
     private static JsonNode compose;
     /** Service name to role, in file order. */
@@ -201,7 +212,7 @@ class ComposeFileTest {
             }
         });
         Map<String, Set<String>> expected = new TreeMap<>();
-        PUBLISHED.forEach((role, port) -> expected.put(role.command(), Set.of(port + "->" + port)));
+        PUBLISHED.forEach((role, port) -> expected.put(role.command(), Set.of(port.mapping())));
         assertEquals(expected, published);
     }
 
@@ -307,13 +318,22 @@ class ComposeFileTest {
         return variables;
     }
 
-    /** A port mapping as "host->container", from the short form ([ip:]host:container[/proto]) or the long one. */
+    /**
+     * A port mapping as "host->container", from the short form ([ip:]host:container[/proto], where host may be a
+     * variable such as ${BBS_BROKER_PORT:-5555}, itself holding a colon) or the long one.
+     */
     private static String hostToContainer(JsonNode port) {
         if (port.isObject()) {
             return port.path("published").asText("random") + "->" + port.path("target").asText();
         }
-        String[] parts = port.asText().replaceAll("/.*", "").split(":");
-        return (parts.length < 2 ? "random" : parts[parts.length - 2]) + "->" + parts[parts.length - 1];
+        String mapping = port.asText().replaceAll("/[a-z]+$", "");
+        int colon = mapping.lastIndexOf(':');
+        if (colon < 0) {
+            return "random->" + mapping;
+        }
+        String host = mapping.substring(0, colon);
+        host = host.endsWith("}") ? host.substring(host.lastIndexOf("${")) : host.substring(host.lastIndexOf(':') + 1);
+        return host + "->" + mapping.substring(colon + 1);
     }
 
     private static List<String> texts(JsonNode node) {
