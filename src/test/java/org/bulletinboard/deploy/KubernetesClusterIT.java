@@ -246,6 +246,7 @@ class KubernetesClusterIT {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         try (ExecWatch terminal = kube.pods().inNamespace(NAMESPACE).withName(clientPod).inContainer("client")
                 .redirectingInput().writingOutput(screen).withTTY().attach()) {
+            terminal.resize(120, 40); // as a terminal window would: the line editor lays lines out by its size
             type(terminal, "/login ana");
             awaitOnScreen(screen, "Logged in as ana");
             type(terminal, "/channel attached");
