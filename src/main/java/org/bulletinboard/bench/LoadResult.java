@@ -44,6 +44,8 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
             publications.put("received", delivery.received());
             publications.put("delivery_rate", round(delivery.rate()));
             publications.put("lag_ms", percentiles(delivery.lagMicros()));
+            publications.put("payload_bytes", round(delivery.payloadBytes()));
+            publications.put("payload_bytes_without_top_level_copies", round(delivery.nestedOnlyBytes()));
             map.put("publications", publications);
         }
         return map;
@@ -78,6 +80,9 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
             out.printf("  publications: %d of %d delivered to %d subscribers (%.2f%%)%n", delivery.received(),
                     delivery.expected(), settings.subscribers(), 100 * delivery.rate());
             printRow(out, "lag", delivery.lagMicros());
+            out.printf("  publication payload: %.0f bytes on average; %.0f without the top-level copies of its fields "
+                    + "(+%.0f%%)%n", delivery.payloadBytes(), delivery.nestedOnlyBytes(),
+                    delivery.nestedOnlyBytes() == 0 ? 0 : 100 * (delivery.payloadBytes() / delivery.nestedOnlyBytes() - 1));
         }
     }
 

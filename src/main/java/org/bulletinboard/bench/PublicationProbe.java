@@ -22,8 +22,11 @@ import org.zeromq.ZMsg;
 final class PublicationProbe implements AutoCloseable {
     private static final String TIME_PREFIX = "t=";
 
-    /** Publications expected and received in the window (over all subscribers) and their lag in microseconds. */
-    record Delivery(long expected, long received, Histogram lagMicros) {
+    /**
+     * Publications expected and received in the window (over all subscribers), their lag in microseconds, and their
+     * payload's size on average as sent, and as it would be without the top-level copies of the data fields.
+     */
+    record Delivery(long expected, long received, Histogram lagMicros, double payloadBytes, double nestedOnlyBytes) {
         double rate() {
             return expected == 0 ? 0 : (double) received / expected;
         }
@@ -32,6 +35,8 @@ final class PublicationProbe implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<Histogram> lags = new ArrayList<>();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong payloadBytes = new AtomicLong();
+    private final AtomicLong nestedOnlyBytes = new AtomicLong();
     private volatile boolean running = true;
 
     private PublicationProbe() {}
@@ -70,16 +75,28 @@ final class PublicationProbe implements AutoCloseable {
                 if (message == null || message.size() < 2) {
                     continue;
                 }
-                long sent = sentNanos(message.getLast().getData());
+                byte[] payload = message.getLast().getData();
+                long sent = sentNanos(payload);
                 if (sent != Long.MIN_VALUE && window.contains(sent)) {
                     synchronized (lag) {
                         lag.recordValue(Math.max(1, (now - sent) / 1_000));
                     }
                     received.incrementAndGet();
+                    payloadBytes.addAndGet(payload.length);
+                    nestedOnlyBytes.addAndGet(nestedOnlySize(payload));
                 }
             }
         } finally {
             socket.close();
+        }
+    }
+
+    /** The size the payload would have as {service, data} alone, the shape before the top-level copies. */
+    private static long nestedOnlySize(byte[] payload) {
+        try {
+            return Envelope.decode(payload).encode().length;
+        } catch (ProtocolException e) {
+            return payload.length;
         }
     }
 
@@ -109,7 +126,9 @@ final class PublicationProbe implements AutoCloseable {
                 lag.add(each);
             }
         }
-        return new Delivery(expected, received.get(), lag);
+        long count = Math.max(1, received.get());
+        return new Delivery(expected, received.get(), lag, (double) payloadBytes.get() / count,
+                (double) nestedOnlyBytes.get() / count);
     }
 
     @Override

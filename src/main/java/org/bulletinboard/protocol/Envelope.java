@@ -19,6 +19,20 @@ public record Envelope(String service, Map<String, Object> data) {
     }
 
     /**
+     * The frame of a publication: {@code {"service": S, "data": {...}}} as always, and beside them a copy of every
+     * data field at the top level ({@code user}, {@code message}, {@code clock}...). The course text leaves the
+     * publication's shape open and some subscribers read the fields there; readers of {@code data}, ours
+     * included, see no difference. A data field named {@code service} or {@code data} is not copied.
+     */
+    public byte[] encodeForSubscribers() {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("service", service);
+        frame.put("data", data);
+        data.forEach(frame::putIfAbsent);
+        return MsgPackCodec.encode(frame);
+    }
+
+    /**
      * Decodes and checks the frame's shape. A missing {@code data} is read as an empty map, since the
      * services without parameters are sometimes sent bare.
      */

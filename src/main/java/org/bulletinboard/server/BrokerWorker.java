@@ -37,7 +37,7 @@ final class BrokerWorker implements AutoCloseable {
             RequestHandling.Handler handler = services.apply(publication -> {
                 if (proxy.maintain()) { // until the proxy's name resolves, publications go nowhere, as for any PUB
                     publisher.sendMore(publication.topic());
-                    publisher.send(publication.payload().encode(), 0);
+                    publisher.send(publication.payload().encodeForSubscribers(), 0);
                 }
             });
             proxy.maintain();

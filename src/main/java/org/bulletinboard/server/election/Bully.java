@@ -210,7 +210,7 @@ public final class Bully implements AutoCloseable {
         data.put("coordinator", self);
         data.put("rank", ownRank.getAsInt());
         publisher.sendMore(Services.SERVERS_TOPIC);
-        publisher.send(stamper.envelope(Services.ELECTION, data).encode(), ZMQ.DONTWAIT);
+        publisher.send(stamper.envelope(Services.ELECTION, data).encodeForSubscribers(), ZMQ.DONTWAIT);
     }
 
     @Override
