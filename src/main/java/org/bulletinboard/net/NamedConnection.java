@@ -84,11 +84,6 @@ public final class NamedConnection {
         return connectedTo != null;
     }
 
-    /** The address connected to now, or null. */
-    public String address() {
-        return connectedTo;
-    }
-
     /** How many times the name came to resolve elsewhere and the connection moved. */
     public long moves() {
         return moves;

@@ -46,11 +46,6 @@ public final class RoleThreads {
         return thread;
     }
 
-    /** The threads of {@code role} on {@code node} that died of an exception, oldest first. */
-    public static List<Death> deaths(String role, String node) {
-        return deaths.stream().filter(d -> d.role().equals(role) && d.node().equals(node)).toList();
-    }
-
     /** Every thread of this process that died of an exception. */
     public static List<Death> deaths() {
         return List.copyOf(deaths);

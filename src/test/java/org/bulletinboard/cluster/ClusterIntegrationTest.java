@@ -18,13 +18,13 @@ import org.bulletinboard.client.StatusTable;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
-import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.BoardServer;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.BoardView;
 import org.bulletinboard.server.store.Event;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.RawClient;
+import org.bulletinboard.support.ClusterWithClient;
 import org.bulletinboard.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,22 +41,22 @@ import org.zeromq.ZMsg;
 class ClusterIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private ClusterWithClient running;
     private EmbeddedCluster cluster;
     private ZContext context;
     private BoardClient client;
 
     @BeforeAll
     void startCluster(@TempDir Path dataRoot) throws IOException {
-        cluster = TestCluster.start(dataRoot, 3);
-        context = new ZContext();
-        client = new BoardClient(context, cluster.config().clientEndpoint(), Stamper.systemClock());
+        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3));
+        cluster = running.cluster();
+        context = running.context();
+        client = running.client();
     }
 
     @AfterAll
     void stopCluster() {
-        client.close();
-        context.close();
-        cluster.close();
+        running.close();
     }
 
     @Test

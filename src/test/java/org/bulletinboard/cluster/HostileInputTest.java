@@ -17,15 +17,14 @@ import org.bulletinboard.bench.Barrage;
 import org.bulletinboard.bench.HeapUse;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.protocol.Fields;
-import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.BoardServer;
+import org.bulletinboard.support.ClusterWithClient;
 import org.bulletinboard.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.ZContext;
 
 /** Hostile and malformed input against the whole cluster in-process, through the broker's client port. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,22 +35,20 @@ class HostileInputTest {
     private static final long OLD_GEN_PEAK_ALLOWANCE = 256L << 20;
     private static final long HEAP_GROWTH_ALLOWANCE = 64L << 20;
 
+    private ClusterWithClient running;
     private EmbeddedCluster cluster;
-    private ZContext context;
     private BoardClient client;
 
     @BeforeAll
     void startCluster(@TempDir Path dataRoot) throws IOException {
-        cluster = TestCluster.start(dataRoot, 3);
-        context = new ZContext();
-        client = new BoardClient(context, cluster.config().clientEndpoint(), Stamper.systemClock());
+        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3));
+        cluster = running.cluster();
+        client = running.client();
     }
 
     @AfterAll
     void stopCluster() {
-        client.close();
-        context.close();
-        cluster.close();
+        running.close();
     }
 
     @Test

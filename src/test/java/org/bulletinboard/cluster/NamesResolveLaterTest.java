@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.net.RoleLoop;
+import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.BoardServer;
 import org.bulletinboard.support.Await;
@@ -33,7 +34,7 @@ class NamesResolveLaterTest {
         EmbeddedCluster.Config named = new EmbeddedCluster.Config(loopback.bindHost(), HOST, loopback.basePort(),
                 dataRoot, 3, 0, loopback.heartbeatInterval(), loopback.heartbeatTimeout(), loopback.ackTimeout(),
                 loopback.botInterval(), List.of(), 0);
-        int deathsBefore = org.bulletinboard.net.RoleThreads.deaths().size();
+        int deathsBefore = RoleThreads.deaths().size();
         try (TestNames names = new TestNames()) {
             CompletableFuture<EmbeddedCluster> starting = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -63,7 +64,6 @@ class NamesResolveLaterTest {
                 }
             }
         }
-        assertEquals(List.of(), org.bulletinboard.net.RoleThreads.deaths().subList(deathsBefore,
-                org.bulletinboard.net.RoleThreads.deaths().size()), "threads died");
+        assertEquals(List.of(), RoleThreads.deaths().subList(deathsBefore, RoleThreads.deaths().size()), "threads died");
     }
 }

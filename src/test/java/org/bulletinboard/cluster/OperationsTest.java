@@ -21,17 +21,16 @@ import org.bulletinboard.api.Reply;
 import org.bulletinboard.client.ClusterCheck;
 import org.bulletinboard.client.StatusTable;
 import org.bulletinboard.protocol.Services;
-import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.FreePorts;
 import org.bulletinboard.support.Http;
+import org.bulletinboard.support.ClusterWithClient;
 import org.bulletinboard.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.ZContext;
 
 /** What an operator uses on the in-process cluster: health endpoints, metrics, bbs check, and bbs status. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,23 +40,21 @@ class OperationsTest {
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*})? (-?[0-9.eE+-]+|NaN|[+-]Inf)");
 
+    private ClusterWithClient running;
     private EmbeddedCluster cluster;
-    private ZContext context;
     private BoardClient client;
 
     @BeforeAll
     void startCluster(@TempDir Path dataRoot) throws IOException {
-        EmbeddedCluster.Config config = TestCluster.config(dataRoot, 3);
-        cluster = EmbeddedCluster.start(config.withHttp(FreePorts.block(EmbeddedCluster.Config.httpPortCount(3, 0))));
-        context = new ZContext();
-        client = new BoardClient(context, cluster.config().clientEndpoint(), Stamper.systemClock());
+        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3)
+                .withHttp(FreePorts.block(EmbeddedCluster.Config.httpPortCount(3, 0))));
+        cluster = running.cluster();
+        client = running.client();
     }
 
     @AfterAll
     void stopCluster() {
-        client.close();
-        context.close();
-        cluster.close();
+        running.close();
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.protocol.MsgPackCodec;
 import org.bulletinboard.protocol.ProtocolException;
-import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.support.ClusterWithClient;
 import org.bulletinboard.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,22 +34,22 @@ import org.zeromq.ZMsg;
 class PublicationShapeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private ClusterWithClient running;
     private EmbeddedCluster cluster;
     private ZContext context;
     private BoardClient client;
 
     @BeforeAll
     void startCluster(@TempDir Path dataRoot) throws IOException {
-        cluster = TestCluster.start(dataRoot, 3);
-        context = new ZContext();
-        client = new BoardClient(context, cluster.config().clientEndpoint(), Stamper.systemClock());
+        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3));
+        cluster = running.cluster();
+        context = running.context();
+        client = running.client();
     }
 
     @AfterAll
     void stopCluster() {
-        client.close();
-        context.close();
-        cluster.close();
+        running.close();
     }
 
     @Test

@@ -253,6 +253,9 @@ class KubernetesClusterIT {
             type(terminal, "/join attached");
             awaitOnScreen(screen, "Joined attached");
             type(terminal, "hello through kubectl attach");
+            // The post comes back live once the new subscription has reached every server's publisher (ZeroMQ
+            // drops what a publisher sends before that), and in any case in the channel's history.
+            type(terminal, "/history attached");
             awaitOnScreen(screen, "ana: hello through kubectl attach");
         }
 
