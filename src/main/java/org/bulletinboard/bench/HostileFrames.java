@@ -1,7 +1,9 @@
 package org.bulletinboard.bench;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +114,7 @@ final class HostileFrames {
 
     private byte[] truncated() {
         byte[] whole = validFrame();
-        return java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1));
+        return Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1));
     }
 
     private byte[] deepNesting() {
@@ -126,7 +128,7 @@ final class HostileFrames {
             }
         }
         buffer.put((byte) 0xc0);
-        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        return Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     private byte[] notAMap() {
@@ -163,7 +165,7 @@ final class HostileFrames {
             case 0 -> Long.MAX_VALUE;
             case 1 -> -1L - random.nextInt(1000);
             case 2 -> (1L << 53) + random.nextInt(1000);
-            default -> new java.math.BigInteger("18446744073709551615");
+            default -> new BigInteger("18446744073709551615");
         };
         return request("users", Map.of("clock", clock));
     }

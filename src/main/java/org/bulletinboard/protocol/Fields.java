@@ -1,5 +1,6 @@
 package org.bulletinboard.protocol;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,7 @@ public final class Fields {
         if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.0e15) {
             return Optional.of(d.longValue());
         }
-        if (value instanceof java.math.BigInteger) {
+        if (value instanceof BigInteger) {
             throw new ProtocolException("field '" + field + "' is beyond the 64-bit integer range");
         }
         throw new ProtocolException("field '" + field + "' must be an integer, got " + typeName(value));
@@ -139,7 +140,7 @@ public final class Fields {
         if (value instanceof String) {
             return "string";
         }
-        if (value instanceof Long || value instanceof java.math.BigInteger) {
+        if (value instanceof Long || value instanceof BigInteger) {
             return "integer";
         }
         if (value instanceof Double) {
