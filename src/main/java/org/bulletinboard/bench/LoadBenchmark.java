@@ -2,6 +2,7 @@ package org.bulletinboard.bench;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +56,14 @@ public final class LoadBenchmark {
 
     private LoadBenchmark() {}
 
+    /** Runs the load and costs it by this process's CPU time and context switches. */
     public static LoadResult run(Settings settings) throws InterruptedException {
+        return run(settings, List.of());
+    }
+
+    /** Runs the load and costs it by the CPU time and context switches of the given processes (none: this one). */
+    public static LoadResult run(Settings settings, List<Long> costedPids) throws InterruptedException {
+        ProcessCost cost = new ProcessCost(costedPids);
         BenchNames names = BenchNames.draw(settings.clients(), CHANNELS);
         try (ZContext context = new ZContext()) {
             prepare(context, settings, names);
@@ -76,18 +84,29 @@ public final class LoadBenchmark {
                         }
                     });
                 }
+                ProcessCost.Spent spent = measure(cost, window);
                 done.await();
                 PublicationProbe.Delivery delivery = null;
                 if (probe != null) {
                     delivery = probe.drain(tally.published.get() * settings.subscribers(), DRAIN);
                 }
-                return tally.result(settings, delivery);
+                return tally.result(settings, delivery, spent);
             } finally {
                 if (probe != null) {
                     probe.close();
                 }
             }
         }
+    }
+
+    /** Reads the processes' costs at both ends of the measured window. */
+    private static ProcessCost.Spent measure(ProcessCost cost, Window window) {
+        LockSupport.parkNanos(window.start() - System.nanoTime());
+        ProcessCost.Reading before = cost.read();
+        long started = System.nanoTime();
+        LockSupport.parkNanos(window.end() - started);
+        ProcessCost.Reading after = cost.read();
+        return cost.between(before, after, System.nanoTime() - started);
     }
 
     /** Logs every bench user in and creates the channels (one that exists already is fine), with some posts to read. */
@@ -194,11 +213,11 @@ public final class LoadBenchmark {
             client.forEach((service, histogram) -> latency.computeIfAbsent(service, s -> new Histogram(3)).add(histogram));
         }
 
-        synchronized LoadResult result(Settings settings, PublicationProbe.Delivery delivery) {
+        synchronized LoadResult result(Settings settings, PublicationProbe.Delivery delivery, ProcessCost.Spent cost) {
             Histogram all = new Histogram(3);
             latency.values().forEach(all::add);
             return new LoadResult(settings, completed.get(), errors.get(), timeouts.get(), Map.copyOf(errorKinds),
-                    all, new TreeMap<>(latency), delivery);
+                    all, new TreeMap<>(latency), delivery, cost);
         }
     }
 }

@@ -8,7 +8,7 @@ import org.HdrHistogram.Histogram;
 /** What a load run measured: throughput, latency per service and overall, failures, and publication delivery. */
 public record LoadResult(LoadBenchmark.Settings settings, long completed, long errors, long timeouts,
                          Map<String, Long> errorKinds, Histogram latencyMicros, Map<String, Histogram> latencyByService,
-                         PublicationProbe.Delivery delivery) {
+                         PublicationProbe.Delivery delivery, ProcessCost.Spent cost) {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
     /** Requests answered successfully per second of the measured window. */
@@ -20,6 +20,16 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
     public double p99Millis(String service) {
         Histogram histogram = latencyByService.get(service);
         return histogram == null ? Double.NaN : histogram.getValueAtPercentile(99) / 1000.0;
+    }
+
+    /** CPU time the costed processes spent per successful request in the measured window, in ms. */
+    public double cpuMillisPerRequest() {
+        return completed == 0 ? Double.NaN : cost.cpuNanos() / 1e6 / completed;
+    }
+
+    /** Context switches per successful request in the measured window; NaN where they cannot be read. */
+    public double contextSwitchesPerRequest() {
+        return completed == 0 || cost.contextSwitches() < 0 ? Double.NaN : (double) cost.contextSwitches() / completed;
     }
 
     public Map<String, Object> toMap() {
@@ -37,6 +47,14 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         Map<String, Object> byService = new LinkedHashMap<>();
         latencyByService.forEach((service, histogram) -> byService.put(service, percentiles(histogram)));
         map.put("latency_ms_by_service", byService);
+        Map<String, Object> costs = new LinkedHashMap<>();
+        costs.put("processes", cost.processes());
+        costs.put("cpu_ms_per_request", round(cpuMillisPerRequest()));
+        costs.put("cores_busy", round(cost.cores()));
+        if (cost.contextSwitches() >= 0) {
+            costs.put("context_switches_per_request", round(contextSwitchesPerRequest()));
+        }
+        map.put("cost", costs);
         if (delivery != null) {
             Map<String, Object> publications = new LinkedHashMap<>();
             publications.put("subscribers", settings.subscribers());
@@ -73,6 +91,10 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
                 settings.duration().toMillis() / 1000.0, settings.warmup().toMillis() / 1000.0);
         out.printf("  throughput %.0f req/s (%d ok, %d refused, %d timed out)%n", throughput(), completed, errors, timeouts);
         errorKinds.forEach((kind, count) -> out.printf("    refused %d x %s%n", count, kind));
+        out.printf("  cost: %.3f ms CPU per request (%.2f cores busy)%s, measured on %s%n", cpuMillisPerRequest(),
+                cost.cores(), cost.contextSwitches() < 0 ? ""
+                        : String.format(", %.1f context switches per request", contextSwitchesPerRequest()),
+                cost.processes());
         out.printf("  %-10s %8s %8s %8s %8s %8s %8s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
         printRow(out, "all", latencyMicros);
         latencyByService.forEach((service, histogram) -> printRow(out, service, histogram));

@@ -2,7 +2,9 @@ package org.bulletinboard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bulletinboard.bench.EchoCluster;
@@ -70,6 +72,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-echo", description = "Full stack, then echo workers, then the full stack at half its rate.")
     boolean compareEcho;
 
+    @Option(names = "--cost-pid", paramLabel = "PID",
+            description = "Cost the full stack by the CPU time and context switches of these processes (repeat for "
+                    + "each; default: this process, which with --embedded holds the cluster and the load generator).")
+    List<Long> costPids = new ArrayList<>();
+
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
@@ -96,11 +103,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void runFullStack(LoadBenchmark.Settings settings, Map<String, LoadResult> results) throws Exception {
-        LoadResult full = LoadBenchmark.run(settings);
+        LoadResult full = LoadBenchmark.run(settings, costPids);
         results.put("full", full);
         if (compareEcho) {
             results.put("echo", runEcho(settings));
-            results.put("full_at_half_rate", LoadBenchmark.run(settings.atRate(full.throughput() / 2)));
+            results.put("full_at_half_rate", LoadBenchmark.run(settings.atRate(full.throughput() / 2), costPids));
         }
     }
 
@@ -130,8 +137,11 @@ final class BenchCommand implements Callable<Integer> {
         if (full != null && echoed != null) {
             System.out.printf("full stack at %.0f%% of the echo throughput (%.0f vs %.0f req/s)%n",
                     100 * full.throughput() / echoed.throughput(), full.throughput(), echoed.throughput());
+            System.out.printf("CPU per request: full stack %.3f ms, echo %.3f ms (%.1fx)%n", full.cpuMillisPerRequest(),
+                    echoed.cpuMillisPerRequest(), full.cpuMillisPerRequest() / echoed.cpuMillisPerRequest());
         }
         if (half != null) {
+            System.out.printf("CPU per request at half rate: %.3f ms%n", half.cpuMillisPerRequest());
             System.out.printf("publish p99 at half the full stack's rate (%.0f req/s): %.2f ms%n",
                     half.settings().rate(), half.p99Millis(Services.PUBLISH));
         }

@@ -1,0 +1,111 @@
+package org.bulletinboard.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What processes spent over a measured window, from their own accounting: CPU time (user and system, every
+ * thread) and context switches (voluntary and not, summed over the threads alive at each reading; /proc keeps
+ * no total for threads that ended). Read from /proc where it exists; elsewhere only this process's CPU time,
+ * from the JVM, and no context switches.
+ */
+final class ProcessCost {
+    /** Clock ticks per second in /proc's CPU times: USER_HZ, 100 on every Linux architecture Java runs on. */
+    private static final long TICKS_PER_SECOND = 100;
+    private static final Path PROC = Path.of("/proc");
+
+    /** One reading; {@code contextSwitches} is -1 where they cannot be read. */
+    record Reading(long cpuNanos, long contextSwitches) {}
+
+    /** What a window cost: CPU and context switches between two readings. */
+    record Spent(String processes, long cpuNanos, long contextSwitches, long windowNanos) {
+        /** Cores busy on average over the window. */
+        double cores() {
+            return (double) cpuNanos / windowNanos;
+        }
+    }
+
+    private final List<Long> pids;
+    private final String description;
+
+    /** @param pids the processes to read; empty means this one */
+    ProcessCost(List<Long> pids) {
+        this.pids = pids.isEmpty() ? List.of(ProcessHandle.current().pid()) : List.copyOf(pids);
+        this.description = pids.isEmpty() ? "this process" : "process" + (pids.size() > 1 ? "es " : " ")
+                + String.join(", ", pids.stream().map(String::valueOf).toList());
+    }
+
+    /** Which processes are measured, for the report. */
+    String description() {
+        return description;
+    }
+
+    Reading read() {
+        long cpu = 0;
+        long switches = 0;
+        for (long pid : pids) {
+            Path process = PROC.resolve(Long.toString(pid));
+            if (!Files.isDirectory(process)) {
+                if (pid != ProcessHandle.current().pid()) {
+                    throw new IllegalStateException("no process " + pid + " to measure");
+                }
+                return new Reading(ownCpuNanos(), -1);
+            }
+            cpu += cpuNanos(process);
+            switches += contextSwitches(process);
+        }
+        return new Reading(cpu, switches);
+    }
+
+    Spent between(Reading before, Reading after, long windowNanos) {
+        long switches = before.contextSwitches() < 0 ? -1 : after.contextSwitches() - before.contextSwitches();
+        return new Spent(description, after.cpuNanos() - before.cpuNanos(), switches, windowNanos);
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** utime + stime, fields 14 and 15 of /proc/PID/stat (counted after the command name, which may hold spaces). */
+    private static long cpuNanos(Path process) {
+        String stat;
+        try {
+            stat = Files.readString(process.resolve("stat"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + process + "/stat: " + e.getMessage(), e);
+        }
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    private static long contextSwitches(Path process) {
+        long total = 0;
+        try (Stream<Path> tasks = Files.list(process.resolve("task"))) {
+            for (Path task : tasks.toList()) {
+                for (String line : readOrEmpty(task.resolve("status")).split("\n")) {
+                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the threads of " + process + ": " + e.getMessage(), e);
+        }
+        return total;
+    }
+
+    /** A file's text, or "" for a thread that ended between listing and reading. */
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
