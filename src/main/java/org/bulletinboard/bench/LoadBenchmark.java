@@ -2,8 +2,8 @@ package org.bulletinboard.bench;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -58,12 +58,11 @@ public final class LoadBenchmark {
 
     /** Runs the load and costs it by this process's CPU time and context switches. */
     public static LoadResult run(Settings settings) throws InterruptedException {
-        return run(settings, List.of());
+        return run(settings, ProcessCost.ofThisProcess(Set.of()));
     }
 
-    /** Runs the load and costs it by the CPU time and context switches of the given processes (none: this one). */
-    public static LoadResult run(Settings settings, List<Long> costedPids) throws InterruptedException {
-        ProcessCost cost = new ProcessCost(costedPids);
+    /** Runs the load and costs it as {@code cost} reads. */
+    public static LoadResult run(Settings settings, ProcessCost cost) throws InterruptedException {
         BenchNames names = BenchNames.draw(settings.clients(), CHANNELS);
         try (ZContext context = new ZContext()) {
             prepare(context, settings, names);

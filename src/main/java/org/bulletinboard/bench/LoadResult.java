@@ -27,6 +27,11 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         return completed == 0 ? Double.NaN : cost.cpuNanos() / 1e6 / completed;
     }
 
+    /** CPU time of the cluster's own threads per successful request, in ms; NaN where they were not told apart. */
+    public double clusterCpuMillisPerRequest() {
+        return completed == 0 || cost.threadsCpuNanos() < 0 ? Double.NaN : cost.threadsCpuNanos() / 1e6 / completed;
+    }
+
     /** Context switches per successful request in the measured window; NaN where they cannot be read. */
     public double contextSwitchesPerRequest() {
         return completed == 0 || cost.contextSwitches() < 0 ? Double.NaN : (double) cost.contextSwitches() / completed;
@@ -51,6 +56,9 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         costs.put("processes", cost.processes());
         costs.put("cpu_ms_per_request", round(cpuMillisPerRequest()));
         costs.put("cores_busy", round(cost.cores()));
+        if (cost.threadsCpuNanos() >= 0) {
+            costs.put("cluster_threads_cpu_ms_per_request", round(clusterCpuMillisPerRequest()));
+        }
         if (cost.contextSwitches() >= 0) {
             costs.put("context_switches_per_request", round(contextSwitchesPerRequest()));
         }
@@ -95,6 +103,10 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
                 cost.cores(), cost.contextSwitches() < 0 ? ""
                         : String.format(", %.1f context switches per request", contextSwitchesPerRequest()),
                 cost.processes());
+        if (cost.threadsCpuNanos() >= 0) {
+            out.printf("  cost of the cluster's own threads (its loops and ZeroMQ I/O threads, not the load generator, "
+                    + "JIT or GC): %.3f ms CPU per request%n", clusterCpuMillisPerRequest());
+        }
         out.printf("  %-10s %8s %8s %8s %8s %8s %8s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
         printRow(out, "all", latencyMicros);
         latencyByService.forEach((service, histogram) -> printRow(out, service, histogram));

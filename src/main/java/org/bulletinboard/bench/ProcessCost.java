@@ -2,27 +2,31 @@ package org.bulletinboard.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * What processes spent over a measured window, from their own accounting: CPU time (user and system, every
  * thread) and context switches (voluntary and not, summed over the threads alive at each reading; /proc keeps
  * no total for threads that ended). Read from /proc where it exists; elsewhere only this process's CPU time,
- * from the JVM, and no context switches.
+ * from the JVM, and no context switches. Optionally also the CPU time of some of this process's threads: those
+ * of a cluster started in it, without the load generator's threads and the JVM's compiler and GC threads.
  */
-final class ProcessCost {
+public final class ProcessCost {
     /** Clock ticks per second in /proc's CPU times: USER_HZ, 100 on every Linux architecture Java runs on. */
     private static final long TICKS_PER_SECOND = 100;
     private static final Path PROC = Path.of("/proc");
 
-    /** One reading; {@code contextSwitches} is -1 where they cannot be read. */
-    record Reading(long cpuNanos, long contextSwitches) {}
+    /** One reading; {@code contextSwitches} is -1 where they cannot be read, {@code threadsCpuNanos} without threads. */
+    record Reading(long cpuNanos, long contextSwitches, long threadsCpuNanos) {}
 
-    /** What a window cost: CPU and context switches between two readings. */
-    record Spent(String processes, long cpuNanos, long contextSwitches, long windowNanos) {
+    /** What a window cost: CPU and context switches between two readings, and the chosen threads' CPU (-1: none). */
+    record Spent(String processes, long cpuNanos, long contextSwitches, long threadsCpuNanos, long windowNanos) {
         /** Cores busy on average over the window. */
         double cores() {
             return (double) cpuNanos / windowNanos;
@@ -31,9 +35,29 @@ final class ProcessCost {
 
     private final List<Long> pids;
     private final String description;
+    private final Set<Long> threads;
 
-    /** @param pids the processes to read; empty means this one */
-    ProcessCost(List<Long> pids) {
+    /** This process, and the threads of it given (Java thread ids; empty for none). */
+    public static ProcessCost ofThisProcess(Set<Long> threads) {
+        return new ProcessCost(List.of(), threads);
+    }
+
+    /** Other processes (none: this one). */
+    public static ProcessCost ofProcesses(List<Long> pids) {
+        return new ProcessCost(pids, Set.of());
+    }
+
+    /** The ids of this process's live Java threads, to tell which threads something started. */
+    public static Set<Long> liveThreads() {
+        Set<Long> ids = new HashSet<>();
+        for (long id : ManagementFactory.getThreadMXBean().getAllThreadIds()) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private ProcessCost(List<Long> pids, Set<Long> threads) {
+        this.threads = Set.copyOf(threads);
         this.pids = pids.isEmpty() ? List.of(ProcessHandle.current().pid()) : List.copyOf(pids);
         this.description = pids.isEmpty() ? "this process" : "process" + (pids.size() > 1 ? "es " : " ")
                 + String.join(", ", pids.stream().map(String::valueOf).toList());
@@ -53,17 +77,31 @@ final class ProcessCost {
                 if (pid != ProcessHandle.current().pid()) {
                     throw new IllegalStateException("no process " + pid + " to measure");
                 }
-                return new Reading(ownCpuNanos(), -1);
+                return new Reading(ownCpuNanos(), -1, threadsCpuNanos());
             }
             cpu += cpuNanos(process);
             switches += contextSwitches(process);
         }
-        return new Reading(cpu, switches);
+        return new Reading(cpu, switches, threadsCpuNanos());
+    }
+
+    /** The chosen threads' CPU time; a thread that ended is not counted in either reading. */
+    private long threadsCpuNanos() {
+        if (threads.isEmpty()) {
+            return -1;
+        }
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long id : threads) {
+            total += Math.max(0, bean.getThreadCpuTime(id));
+        }
+        return total;
     }
 
     Spent between(Reading before, Reading after, long windowNanos) {
         long switches = before.contextSwitches() < 0 ? -1 : after.contextSwitches() - before.contextSwitches();
-        return new Spent(description, after.cpuNanos() - before.cpuNanos(), switches, windowNanos);
+        long threadsCpu = before.threadsCpuNanos() < 0 ? -1 : after.threadsCpuNanos() - before.threadsCpuNanos();
+        return new Spent(description, after.cpuNanos() - before.cpuNanos(), switches, threadsCpu, windowNanos);
     }
 
     private static long ownCpuNanos() {

@@ -2,6 +2,7 @@ package org.bulletinboard.broker;
 
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
@@ -21,8 +22,9 @@ import org.zeromq.ZMsg;
 /**
  * The request broker, load-balancing (the ZeroMQ guide's Paranoid Pirate queue). Clients' REQ sockets connect
  * to the ROUTER on the client side exactly as before; servers' workers connect to the ROUTER on the server side,
- * announce READY and heartbeat. A request goes to the least recently used idle worker, never to one that has
- * gone silent or whose connection is gone; while no worker is idle, requests wait in a bounded queue. One thread
+ * announce READY (with how many requests they take at once) and heartbeat. A request goes to the worker with room
+ * that holds the fewest, never to one that has gone silent or whose connection is gone; while no worker has room,
+ * requests wait in a bounded queue. One thread
  * owns both sockets. The broker answers a few requests itself, with {@code erro}: one that is not a single frame,
  * one that finds the queue full, and a poison request that was held by {@link #POISON_LOST_WORKERS} workers that
  * were all lost (it is dropped rather than handed to the next).
@@ -93,7 +95,7 @@ public final class Broker implements AutoCloseable {
                     heartbeat(now);
                     nextHeartbeat = now + heartbeatInterval.toNanos();
                 }
-                metrics.publish(pending.size(), workers.idleCount(), workers.size(), pending.expired());
+                metrics.publish(pending.size(), workers.withRoom(), workers.size(), pending.expired());
             }
         } finally {
             frontend.close();
@@ -104,38 +106,37 @@ public final class Broker implements AutoCloseable {
     private void fromWorker(ZMsg message, long now) {
         ZFrame worker = message.pop();
         String command = message.popString();
-        boolean isNew = workers.heard(worker, now);
+        workers.heard(worker, now);
         if (command == null) {
             log.warn("empty message from a worker; ignored");
             return;
         }
         switch (command) {
             case WorkerFrames.READY -> {
-                workers.idle(worker);
+                workers.ready(worker, WorkerFrames.capacity(message));
                 log.info("worker {} ready ({} known)", worker.strhex(), workers.size());
             }
             case WorkerFrames.HEARTBEAT -> {
-                if (isNew) {
-                    workers.idle(worker); // after a broker restart, idle workers make themselves known this way
+                if (!workers.isReady(worker)) {
+                    // after a broker restart, or once forgotten, workers make themselves known this way
+                    workers.ready(worker, WorkerFrames.capacity(message));
                     log.info("worker {} rejoined by heartbeat ({} known)", worker.strhex(), workers.size());
                 }
             }
             case WorkerFrames.REPLY -> {
-                if (workers.isServing(worker)) {
+                long tag = workers.isTagged(worker) ? WorkerFrames.popTag(message) : 0;
+                if (tag >= 0 && workers.replied(worker, tag)) {
                     metrics.replied();
                     message.send(frontend, true); // client envelope + reply
-                } else {
-                    // Its request went to another worker: a second reply could be taken for the client's next one.
-                    log.info("dropped a late reply from worker {}", worker.strhex());
+                    return;
                 }
-                workers.idle(worker);
+                // Its request went to another worker: a second reply could be taken for the client's next one.
+                log.info("dropped a late reply from worker {}", worker.strhex());
             }
             case WorkerFrames.DISCONNECT -> {
-                ClientRequest orphaned = workers.remove(worker);
+                List<ClientRequest> orphaned = workers.remove(worker);
                 log.info("worker {} left ({} known)", worker.strhex(), workers.size());
-                if (orphaned != null) {
-                    pending.putBack(orphaned); // it left without answering: not its fault, so not counted as lost
-                }
+                orphaned.forEach(pending::putBack); // it left without answering: not its fault, so not counted as lost
             }
             default -> log.warn("unknown command '{}' from worker {}; ignored", command, worker.strhex());
         }
@@ -201,7 +202,7 @@ public final class Broker implements AutoCloseable {
 
     /** Hands queued requests to idle workers, oldest request first. */
     private void dispatch(long now) {
-        while (workers.hasIdle()) {
+        while (workers.hasRoom()) {
             ClientRequest request = pending.poll(now);
             if (request == null) {
                 return;
@@ -213,16 +214,19 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Sends a client request to the least recently used idle worker that is still connected. */
+    /** Sends a client request to the least loaded worker with room that is still connected. */
     private boolean forward(ClientRequest request) {
-        ZFrame worker;
-        while ((worker = workers.takeIdle()) != null) {
+        Workers.Lease lease;
+        while ((lease = workers.take()) != null) {
             ZMsg out = request.message().duplicate();
+            if (lease.tagged()) {
+                out.push(WorkerFrames.tag(lease.tag()));
+            }
             out.push(WorkerFrames.REQUEST);
-            out.push(worker.duplicate());
-            if (sendTo(worker, out)) {
+            out.push(lease.identity().duplicate());
+            if (sendTo(lease.identity(), out)) {
                 metrics.forwarded();
-                workers.busy(worker, request);
+                workers.busy(lease, request);
                 return true;
             }
         }
@@ -265,11 +269,9 @@ public final class Broker implements AutoCloseable {
         }
         message.destroy();
         if (!sent) {
-            ClientRequest orphaned = workers.remove(worker);
+            List<ClientRequest> orphaned = workers.remove(worker);
             log.info("worker {} is gone; forgotten ({} left)", worker.strhex(), workers.size());
-            if (orphaned != null) {
-                requeue(orphaned);
-            }
+            orphaned.forEach(this::requeue);
         }
         return sent;
     }

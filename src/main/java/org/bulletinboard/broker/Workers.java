@@ -1,8 +1,6 @@
 package org.bulletinboard.broker;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -10,20 +8,45 @@ import java.util.Map;
 import org.zeromq.ZFrame;
 
 /**
- * The workers the broker knows: when each was last heard from, which are idle (least recently used first), and
- * the request each busy one is working on. A worker that stays silent past the expiry is forgotten, and the request
- * it held is handed back, so it can go to another worker. Owned by the broker's thread.
+ * The workers the broker knows: when each was last heard from, how many requests each may hold at once, and the
+ * requests each holds. A classic Paranoid Pirate worker holds one; a worker that announced a capacity holds up to
+ * that many, each under a tag the broker gives it, which its reply carries back. A request goes to the ready
+ * worker with room that holds the fewest, the least recently used among equals (used: made ready, given a
+ * request, or, for a classic worker, done with one), so classic workers are served least recently used first. A worker that stays
+ * silent past the expiry is forgotten, and the requests it held are handed back, so they can go to another.
+ * Owned by the broker's thread.
  */
 final class Workers {
-    private record Worker(ZFrame identity, long lastHeardNanos) {}
+    private static final class Worker {
+        final ZFrame identity;
+        long lastHeardNanos;
+        boolean ready;
+        int capacity = 1;
+        boolean tagged;
+        long lastUsed;
+        final Map<Long, ClientRequest> inFlight = new HashMap<>();
+
+        Worker(ZFrame identity, long now) {
+            this.identity = identity;
+            this.lastHeardNanos = now;
+        }
+
+        boolean hasRoom() {
+            return ready && inFlight.size() < capacity;
+        }
+    }
+
+    /** A request slot just taken on a worker: where to send, and the tag to send with it (tagged workers only). */
+    record Lease(ZFrame identity, boolean tagged, long tag) {}
 
     /** What {@link #expire} did: how many workers it forgot, and the requests they were working on. */
     record Expiry(int forgotten, List<ClientRequest> orphaned) {}
 
     private final long expiryNanos;
     private final Map<String, Worker> known = new HashMap<>();
-    private final Deque<String> idle = new ArrayDeque<>();
-    private final Map<String, ClientRequest> inFlight = new HashMap<>();
+    /** Counts readies, hand-outs and classic replies: which worker was used least recently. */
+    private long uses;
+    private long nextTag = 1;
 
     Workers(long expiryNanos) {
         this.expiryNanos = expiryNanos;
@@ -31,50 +54,107 @@ final class Workers {
 
     /** Records that a worker spoke; returns true if it was not known before. */
     boolean heard(ZFrame identity, long now) {
-        return known.put(identity.strhex(), new Worker(identity.duplicate(), now)) == null;
+        Worker worker = known.get(identity.strhex());
+        if (worker != null) {
+            worker.lastHeardNanos = now;
+            return false;
+        }
+        known.put(identity.strhex(), new Worker(identity.duplicate(), now));
+        return true;
     }
 
-    /** Marks a worker ready for a request, at the back of the queue; whatever it was working on is done. */
-    void idle(ZFrame identity) {
-        String key = identity.strhex();
-        idle.remove(key);
-        idle.addLast(key);
-        ClientRequest done = inFlight.remove(key);
-        if (done != null) {
-            done.message().destroy();
+    /**
+     * Marks a (just heard) worker ready for requests: one at a time, untagged, if {@code capacity} is 0 (a
+     * classic worker, which also drops whatever it held: it says READY only when it starts); else up to
+     * {@code capacity} at once, tagged.
+     */
+    void ready(ZFrame identity, int capacity) {
+        Worker worker = known.get(identity.strhex());
+        worker.ready = true;
+        worker.lastUsed = ++uses;
+        worker.tagged = capacity > 0;
+        worker.capacity = Math.max(1, capacity);
+        if (!worker.tagged) {
+            worker.inFlight.values().forEach(request -> request.message().destroy());
+            worker.inFlight.clear();
         }
     }
 
-    /** Whether the broker is waiting for this worker's reply (false once its request was handed to another). */
-    boolean isServing(ZFrame identity) {
-        return inFlight.containsKey(identity.strhex());
+    boolean isReady(ZFrame identity) {
+        Worker worker = known.get(identity.strhex());
+        return worker != null && worker.ready;
     }
 
-    /** Records the request a worker (just taken with {@link #takeIdle}) is working on. */
-    void busy(ZFrame identity, ClientRequest request) {
-        inFlight.put(identity.strhex(), request);
+    boolean isTagged(ZFrame identity) {
+        Worker worker = known.get(identity.strhex());
+        return worker != null && worker.tagged;
     }
 
-    /** The least recently used idle worker, now busy; null if none. */
-    ZFrame takeIdle() {
-        String key = idle.pollFirst();
-        return key == null ? null : known.get(key).identity().duplicate();
+    /**
+     * Ends a request the worker answered (tag 0 for a classic worker); returns false if it no longer held it (the
+     * request went to another worker meanwhile, so the reply is late and must be dropped).
+     */
+    boolean replied(ZFrame identity, long tag) {
+        Worker worker = known.get(identity.strhex());
+        if (worker == null) {
+            return false;
+        }
+        ClientRequest done = worker.inFlight.remove(tag);
+        if (done == null) {
+            return false;
+        }
+        done.message().destroy();
+        if (!worker.tagged) {
+            worker.lastUsed = ++uses; // a classic worker is idle again only now
+        }
+        return true;
     }
 
-    boolean hasIdle() {
-        return !idle.isEmpty();
+    /** Takes a slot on the ready worker with room that holds the fewest requests; null if none has room. */
+    Lease take() {
+        Worker best = null;
+        for (Worker worker : known.values()) {
+            if (worker.hasRoom() && (best == null || worker.inFlight.size() < best.inFlight.size()
+                    || (worker.inFlight.size() == best.inFlight.size() && worker.lastUsed < best.lastUsed))) {
+                best = worker;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        best.lastUsed = ++uses;
+        return new Lease(best.identity.duplicate(), best.tagged, best.tagged ? nextTag++ : 0);
     }
 
-    int idleCount() {
-        return idle.size();
+    /** Records the request sent under a lease from {@link #take}. */
+    void busy(Lease lease, ClientRequest request) {
+        known.get(lease.identity().strhex()).inFlight.put(lease.tag(), request);
     }
 
-    /** Forgets a worker; returns the request it was working on, if any. */
-    ClientRequest remove(ZFrame identity) {
-        String key = identity.strhex();
-        known.remove(key);
-        idle.remove(key);
-        return inFlight.remove(key);
+    boolean hasRoom() {
+        for (Worker worker : known.values()) {
+            if (worker.hasRoom()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Workers with room for another request. */
+    int withRoom() {
+        int count = 0;
+        for (Worker worker : known.values()) {
+            if (worker.hasRoom()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Forgets a worker; returns the requests it held. */
+    List<ClientRequest> remove(ZFrame identity) {
+        Worker worker = known.remove(identity.strhex());
+        return worker == null ? List.of() : new ArrayList<>(worker.inFlight.values());
     }
 
     /** Forgets workers not heard from within the expiry. */
@@ -83,22 +163,17 @@ final class Workers {
         List<ClientRequest> orphaned = new ArrayList<>();
         for (Iterator<Worker> it = known.values().iterator(); it.hasNext(); ) {
             Worker worker = it.next();
-            if (now - worker.lastHeardNanos() > expiryNanos) {
-                String key = worker.identity().strhex();
-                idle.remove(key);
+            if (now - worker.lastHeardNanos > expiryNanos) {
                 it.remove();
                 forgotten++;
-                ClientRequest request = inFlight.remove(key);
-                if (request != null) {
-                    orphaned.add(request);
-                }
+                orphaned.addAll(worker.inFlight.values());
             }
         }
         return new Expiry(forgotten, orphaned);
     }
 
     List<ZFrame> identities() {
-        return known.values().stream().map(w -> w.identity().duplicate()).toList();
+        return known.values().stream().map(w -> w.identity.duplicate()).toList();
     }
 
     int size() {

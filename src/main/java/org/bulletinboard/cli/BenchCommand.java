@@ -3,18 +3,21 @@ package org.bulletinboard.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.bulletinboard.bench.EchoCluster;
 import org.bulletinboard.bench.LoadBenchmark;
 import org.bulletinboard.bench.LoadResult;
+import org.bulletinboard.bench.ProcessCost;
 import org.bulletinboard.bench.ScratchDirectory;
 import org.bulletinboard.bench.Workload;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import org.bulletinboard.protocol.Services;
-import org.bulletinboard.server.BoardServer;
+import org.bulletinboard.server.replication.Replicator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,6 +27,9 @@ import picocli.CommandLine.Option;
                 "With --compare-echo it also runs the same load against echo workers behind our broker (the transport "
                 + "limit) and again at half the full stack's rate."})
 final class BenchCommand implements Callable<Integer> {
+    /** Echo workers per server: one request each, as many as the servers' worker threads were, as in BENCHMARKS.md. */
+    private static final int ECHO_WORKERS_PER_SERVER = 8;
+
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
             description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
     String broker;
@@ -77,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "each; default: this process, which with --embedded holds the cluster and the load generator).")
     List<Long> costPids = new ArrayList<>();
 
+    @Option(names = "--ack", defaultValue = "all",
+            description = "Acknowledgement rule of an embedded cluster's servers: all or majority (default: ${DEFAULT-VALUE}).")
+    Replicator.AckRule ack;
+
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
@@ -90,34 +100,47 @@ final class BenchCommand implements Callable<Integer> {
             results.put("echo", runEcho(settings));
         } else if (embedded) {
             try (ScratchDirectory data = new ScratchDirectory("bbs-bench")) {
-                EmbeddedCluster.Config config = EmbeddedCluster.Config.loopback(basePort, data.path(), servers);
+                EmbeddedCluster.Config config = EmbeddedCluster.Config.loopback(basePort, data.path(), servers)
+                        .withAckRule(ack);
+                Set<Long> before = ProcessCost.liveThreads();
                 try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
-                    runFullStack(settings.against(config.clientEndpoint(), config.subscriberEndpoint()), results);
+                    runFullStack(settings.against(config.clientEndpoint(), config.subscriberEndpoint()),
+                            ProcessCost.ofThisProcess(startedSince(before)), results);
                 }
             }
         } else {
-            runFullStack(settings, results);
+            runFullStack(settings, ProcessCost.ofProcesses(costPids), results);
         }
         report(results);
         return 0;
     }
 
-    private void runFullStack(LoadBenchmark.Settings settings, Map<String, LoadResult> results) throws Exception {
-        LoadResult full = LoadBenchmark.run(settings, costPids);
+    private void runFullStack(LoadBenchmark.Settings settings, ProcessCost cost, Map<String, LoadResult> results)
+            throws Exception {
+        LoadResult full = LoadBenchmark.run(settings, cost);
         results.put("full", full);
         if (compareEcho) {
             results.put("echo", runEcho(settings));
-            results.put("full_at_half_rate", LoadBenchmark.run(settings.atRate(full.throughput() / 2), costPids));
+            results.put("full_at_half_rate", LoadBenchmark.run(settings.atRate(full.throughput() / 2), cost));
         }
     }
 
     /** The same load through a broker of our own (after the embedded roles' ports) with echo workers. */
     private LoadResult runEcho(LoadBenchmark.Settings settings) throws InterruptedException {
         int port = basePort + EmbeddedCluster.Config.portCount(servers);
+        Set<Long> before = ProcessCost.liveThreads();
         try (EchoCluster ignored = EchoCluster.start("tcp://127.0.0.1:" + port, "tcp://127.0.0.1:" + (port + 1),
-                servers * BoardServer.DEFAULT_WORKERS, Duration.ofSeconds(1))) {
-            return LoadBenchmark.run(settings.against("tcp://127.0.0.1:" + port, null));
+                servers * ECHO_WORKERS_PER_SERVER, Duration.ofSeconds(1))) {
+            return LoadBenchmark.run(settings.against("tcp://127.0.0.1:" + port, null),
+                    ProcessCost.ofThisProcess(startedSince(before)));
         }
+    }
+
+    /** The threads started since {@code before} was taken: a cluster's, started in this process. */
+    private static Set<Long> startedSince(Set<Long> before) {
+        Set<Long> started = new HashSet<>(ProcessCost.liveThreads());
+        started.removeAll(before);
+        return started;
     }
 
     private void report(Map<String, LoadResult> results) throws Exception {
@@ -139,6 +162,10 @@ final class BenchCommand implements Callable<Integer> {
                     100 * full.throughput() / echoed.throughput(), full.throughput(), echoed.throughput());
             System.out.printf("CPU per request: full stack %.3f ms, echo %.3f ms (%.1fx)%n", full.cpuMillisPerRequest(),
                     echoed.cpuMillisPerRequest(), full.cpuMillisPerRequest() / echoed.cpuMillisPerRequest());
+            if (!Double.isNaN(full.clusterCpuMillisPerRequest())) {
+                System.out.printf("CPU per request, cluster threads only: full stack %.3f ms, echo %.3f ms%n",
+                        full.clusterCpuMillisPerRequest(), echoed.clusterCpuMillisPerRequest());
+            }
         }
         if (half != null) {
             System.out.printf("CPU per request at half rate: %.3f ms%n", half.cpuMillisPerRequest());

@@ -1,5 +1,6 @@
 package org.bulletinboard.cli;
 
+import org.bulletinboard.server.replication.Replicator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,8 @@ final class ClockBenchCommand implements Callable<Integer> {
         Path data = Files.createTempDirectory("bbs-clock-bench");
         Duration heartbeat = Duration.ofMillis(heartbeatMillis);
         EmbeddedCluster.Config cluster = new EmbeddedCluster.Config("127.0.0.1", "127.0.0.1", basePort, data, servers,
-                0, heartbeat, heartbeat.multipliedBy(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0);
+                0, heartbeat, heartbeat.multipliedBy(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0,
+                Replicator.AckRule.ALL);
         ClockBenchmark.Result result = ClockBenchmark.run(new ClockBenchmark.Settings(cluster, skewMillis, driftPpm,
                 Duration.ofMillis(syncMillis), Duration.ofSeconds(sampleSeconds), failovers));
         Map<String, Object> summary = result.summary();

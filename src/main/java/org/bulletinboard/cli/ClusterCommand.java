@@ -1,5 +1,6 @@
 package org.bulletinboard.cli;
 
+import org.bulletinboard.server.replication.Replicator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,10 @@ final class ClusterCommand implements Callable<Integer> {
             description = "Pause between a bot's messages (default: ${DEFAULT-VALUE}).")
     long botIntervalMillis;
 
+    @Option(names = "--ack", defaultValue = "${env:BBS_ACK:-all}",
+            description = "Whose acknowledgements a write waits for: all reachable peers, or a majority (default: ${DEFAULT-VALUE}).")
+    Replicator.AckRule ack;
+
     @Option(names = "--http-base-port", defaultValue = "${env:BBS_HTTP_BASE_PORT:-0}",
             description = "Health endpoints of the roles (reference, broker, proxy, servers, bots) on consecutive "
                     + "ports from this one; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -43,7 +48,7 @@ final class ClusterCommand implements Callable<Integer> {
         EmbeddedCluster.Config defaults = EmbeddedCluster.Config.defaults(basePort, dataRoot);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
                 servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
-                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort);
+                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort, ack);
         UntilStopped until = UntilStopped.install("cluster", "cluster");
         until.add(EmbeddedCluster.start(config));
         return until.await();

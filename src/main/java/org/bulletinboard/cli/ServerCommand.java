@@ -1,5 +1,6 @@
 package org.bulletinboard.cli;
 
+import org.bulletinboard.server.replication.Replicator;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,9 +70,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often to ask peers for missed events, besides at start and when peers come and go (default: ${DEFAULT-VALUE}).")
     long catchUpMillis;
 
-    @Option(names = "--workers", defaultValue = "${env:BBS_WORKERS:-" + BoardServer.DEFAULT_WORKERS + "}",
-            description = "Client requests served at once (default: ${DEFAULT-VALUE}).")
-    int workers;
+    @Option(names = "--ack", defaultValue = "${env:BBS_ACK:-all}",
+            description = "Whose acknowledgements a write waits for before it is answered: all (every reachable peer: "
+                    + "a client reading from any server next sees its write) or majority (enough peers that, with this "
+                    + "server, most live servers hold it) (default: ${DEFAULT-VALUE}).")
+    Replicator.AckRule ack;
 
     @Option(names = "--clock-skew-ms", defaultValue = "${env:BBS_CLOCK_SKEW_MS:-0}",
             description = "Added to this server's physical clock at start, to see synchronisation work (default: ${DEFAULT-VALUE}).")
@@ -113,7 +116,7 @@ final class ServerCommand implements Callable<Integer> {
         starting.set("recovering " + data);
         server.set(BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
                 peerBind != null ? peerBind : "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis),
-                Duration.ofMillis(ackTimeoutMillis), Duration.ofMillis(catchUpMillis), workers,
+                Duration.ofMillis(ackTimeoutMillis), Duration.ofMillis(catchUpMillis), ack,
                 new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis))),
                 lock, metrics));
         until.add(server.get());

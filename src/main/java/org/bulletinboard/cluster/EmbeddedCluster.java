@@ -19,6 +19,7 @@ import org.bulletinboard.broker.Broker;
 import org.bulletinboard.proxy.PubSubProxy;
 import org.bulletinboard.reference.ReferenceServer;
 import org.bulletinboard.server.BoardServer;
+import org.bulletinboard.server.replication.Replicator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,28 +42,37 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
-                         Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort) {
+                         Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
+                         Replicator.AckRule ackRule) {
 
         public static Config defaults(int basePort, Path dataRoot) {
             return new Config("*", "127.0.0.1", basePort, dataRoot, 3, 2, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0);
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0,
+                    Replicator.AckRule.ALL);
         }
 
         /** Loopback only, no bots, default timings, no health endpoints: for benchmarks. */
         public static Config loopback(int basePort, Path dataRoot, int servers) {
             return new Config("127.0.0.1", "127.0.0.1", basePort, dataRoot, servers, 0, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0);
+                    Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0,
+                    Replicator.AckRule.ALL);
         }
 
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort);
+                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule);
         }
 
         /** Health endpoints for every role, on consecutive ports from {@code port}. */
         public Config withHttp(int port) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, port);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule);
+        }
+
+        /** Writes answered once the peers this rule asks for have acknowledged them. */
+        public Config withAckRule(Replicator.AckRule rule) {
+            return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule);
         }
 
         /** Ports the health endpoints of a cluster of {@code servers} servers and {@code bots} bots take. */
@@ -227,7 +237,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout(),
-                config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), BoardServer.DEFAULT_WORKERS,
+                config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), config.ackRule(),
                 config.clock(index)), DataDirectoryLock.take(dataDir(index)), metrics);
         BoardServer server = servers[index];
         serverEndpoints[index] = serve("server", serverName(index), 3 + index, server::notReadyBecause, metrics);

@@ -1,11 +1,20 @@
 package org.bulletinboard.protocol;
 
+import java.nio.ByteBuffer;
+import org.zeromq.ZFrame;
+import org.zeromq.ZMsg;
+
 /**
  * The first frame of every message between the broker and a server's workers (the ZeroMQ guide's Paranoid
  * Pirate, with a reply command so one socket carries everything). Worker to broker: {@code READY},
  * {@code HEARTBEAT}, {@code REPLY + client envelope + reply}, and {@code DISCONNECT} when it stops (from the
  * Majordomo pattern: the broker forgets it at once instead of after its heartbeats stop). Broker to worker:
  * {@code HEARTBEAT}, {@code REQUEST + client envelope + request}. Clients never see these frames.
+ * <p>
+ * A worker that serves many requests at once on one socket says so with a capacity frame after {@code READY}
+ * and {@code HEARTBEAT} (a decimal count). It then gets {@code REQUEST + tag + client envelope + request}, up to
+ * that many unanswered, and answers {@code REPLY + tag + client envelope + reply}: the 8-byte tag tells the
+ * broker which request the reply ends. A worker without a capacity frame holds one request, untagged.
  */
 public final class WorkerFrames {
     public static final String READY = "READY";
@@ -15,6 +24,34 @@ public final class WorkerFrames {
     public static final String DISCONNECT = "DISCONNECT";
     /** Heartbeats a peer may miss before it is taken for dead. */
     public static final int LIVENESS = 3;
+    /** The most requests one worker may hold at once, whatever it asks for. */
+    public static final int MAX_CAPACITY = 4096;
 
     private WorkerFrames() {}
+
+    /** The capacity frame a {@code READY} or {@code HEARTBEAT} may carry next in {@code message}: 0 if none or unreadable. */
+    public static int capacity(ZMsg message) {
+        String frame = message.popString();
+        if (frame == null) {
+            return 0;
+        }
+        try {
+            return Math.min(MAX_CAPACITY, Math.max(0, Integer.parseInt(frame)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public static ZFrame tag(long tag) {
+        return new ZFrame(ByteBuffer.allocate(Long.BYTES).putLong(tag).array());
+    }
+
+    /** Pops the tag frame at the front of {@code message}; -1 if it is missing or not a tag. */
+    public static long popTag(ZMsg message) {
+        ZFrame frame = message.pop();
+        if (frame == null || frame.size() != Long.BYTES) {
+            return -1;
+        }
+        return ByteBuffer.wrap(frame.getData()).getLong();
+    }
 }

@@ -1,13 +1,11 @@
 package org.bulletinboard.server;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Stamper;
@@ -32,7 +30,9 @@ import org.bulletinboard.server.store.DataDirectoryLock;
  * A bulletin-board server: keeps its state durable in its data directory, replicates every change to the other
  * live servers and pulls what it missed from them, stays registered with the reference server, takes part in
  * Bully elections and (as coordinator) Berkeley clock rounds, and, once it has caught up, serves client requests
- * from the broker with several workers and publishes through the proxy.
+ * from the broker and publishes through the proxy. Requests, replication and publications all go through one
+ * event loop ({@link ServerLoop}); elections, clock rounds, catch-up and the reference server's heartbeats have a
+ * thread each, as they wait on other servers at their own pace.
  */
 public final class BoardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BoardServer.class);
@@ -45,12 +45,12 @@ public final class BoardServer implements AutoCloseable {
      * @param ackTimeout          how long a write waits for peers' acknowledgements before it is answered anyway
      * @param catchUpInterval     how often the server asks its peers for events it lacks, besides at start and
      *                            whenever the live list changes
-     * @param workers             client requests served at once
+     * @param ackRule             whose acknowledgements a write waits for before it is answered
      */
     public record Config(String name, Path dataDir, String brokerEndpoint, String proxyEndpoint,
                          String proxySubscribers, String referenceEndpoint, String peerBind, String peerAddress,
-                         Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval, int workers,
-                         ClockSettings clock) {}
+                         Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval,
+                         Replicator.AckRule ackRule, ClockSettings clock) {}
 
     /**
      * @param skewMillis   added to the machine's clock at start (to make synchronisation visible on one machine)
@@ -65,7 +65,6 @@ public final class BoardServer implements AutoCloseable {
         }
     }
 
-    public static final int DEFAULT_WORKERS = 8;
     /** Anti-entropy rounds, in heartbeat intervals, besides those at start and on list changes. */
     public static final int CATCH_UP_EVERY_HEARTBEATS = 5;
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
@@ -76,13 +75,13 @@ public final class BoardServer implements AutoCloseable {
     private final PhysicalClock physical;
     private final Stamper stamper;
     private final BoardStore store;
-    private final PeerEndpoint peerEndpoint;
+    private final ServerLoop serverLoop;
     private final Replicator replicator;
     private final Bully bully;
     private final ClockSync clockSync;
     private final StatusReport status;
     private final CatchUp catchUp;
-    private final List<BrokerWorker> workers = new CopyOnWriteArrayList<>();
+    private volatile boolean serving;
     /** The reference server's latest live list (this server included); empty until the first one. */
     private volatile List<Peer> live = List.of();
     private final ReferenceLink reference;
@@ -104,19 +103,24 @@ public final class BoardServer implements AutoCloseable {
             MDC.clear();
         }
         try {
-            this.peerEndpoint = new PeerEndpoint(context, config.peerBind());
-            // Everything the workers and the peer socket use exists before the threads that start them.
-            this.replicator = new Replicator(context, config.name(), stamper, config.ackTimeout(), metrics::acked,
-                    config.name());
+            this.serverLoop = new ServerLoop(context, config.name(), config.peerBind());
+            // Everything the loop uses exists before it starts.
+            this.replicator = new Replicator(context, config.name(), stamper, config.ackTimeout(), config.ackTimeout(),
+                    config.ackRule(),
+                    metrics::acked);
             this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
                     config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
             this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
                     config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
             this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
-            peerEndpoint.start(new PeerServices(new ReplicaApplier(store), new CatchUpResponder(store), physical, bully,
-                    status), this::syncStore, stamper, config.name(), metrics);
+            ClientServices clients = new ClientServices(store, clockSync::requestHandled, status::collect);
+            PeerServices peerServices = new PeerServices(new ReplicaApplier(store), new CatchUpResponder(store), physical, bully,
+                    status);
+            serverLoop.start(new ServerLoop.Parts(store, clients, peerServices, replicator, stamper, metrics),
+                    new ServerLoop.Links(config.brokerEndpoint(), config.proxyEndpoint(), config.heartbeatInterval(),
+                            config.ackTimeout()));
             this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
-                    PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startWorkers, config.name());
+                    PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
                     config.heartbeatInterval(), stamper, peers -> {
                         live = List.copyOf(peers);
@@ -159,36 +163,31 @@ public final class BoardServer implements AutoCloseable {
         metrics.gauge("bbs.clock.pending.correction.ms", "Berkeley correction still being slewed in",
                 physical::pendingCorrection);
         metrics.gauge("bbs.lamport.clock", "this server's Lamport clock", () -> stamper.lamport().current());
-        metrics.gauge("bbs.workers.connected", "workers that hear the broker",
-                () -> workers.stream().filter(BrokerWorker::connected).count());
+        metrics.gauge("bbs.workers.connected", "links to the broker that hear it (one per server)",
+                () -> serverLoop.brokerConnected() ? 1 : 0);
     }
 
     /** Ready: from now on the broker hands this server client requests. Runs once, after the first catch-up. */
-    private void startWorkers() {
-        for (int i = 1; i <= config.workers(); i++) {
-            workers.add(new BrokerWorker(context, config.brokerEndpoint(), config.proxyEndpoint(),
-                    config.heartbeatInterval(),
-                    publications -> new ClientServices(store, replicator, stamper, publications, config.ackTimeout(),
-                            clockSync::requestHandled, status::collect),
-                    stamper, metrics, config.name(), i));
-        }
-        log.info("server {} ready: {} workers take client requests from {}",
-                config.name(), config.workers(), config.brokerEndpoint());
+    private void startServing() {
+        serverLoop.serveClients();
+        serving = true;
+        log.info("server {} ready: takes client requests from {}, up to {} at once",
+                config.name(), config.brokerEndpoint(), ServerLoop.CAPACITY);
     }
 
     /**
      * Why this server does not serve yet, for {@code /readyz}: it must be registered with the reference server,
-     * have caught up from its peers, and have workers that hear the broker.
+     * have caught up from its peers, and hear the broker.
      */
     public Optional<String> notReadyBecause() {
         if (rank() == 0) {
             return Optional.of("not registered with the reference server at " + config.referenceEndpoint() + " yet");
         }
-        if (workers.isEmpty()) {
+        if (!serving) {
             return Optional.of("catching up from peers");
         }
-        if (workers.stream().noneMatch(BrokerWorker::connected)) {
-            return Optional.of("no worker hears the broker at " + config.brokerEndpoint() + " yet");
+        if (!serverLoop.brokerConnected()) {
+            return Optional.of("does not hear the broker at " + config.brokerEndpoint() + " yet");
         }
         return Optional.empty();
     }
@@ -220,7 +219,7 @@ public final class BoardServer implements AutoCloseable {
 
     /** Whether the server has caught up once and takes client requests. */
     public boolean ready() {
-        return !workers.isEmpty();
+        return serving;
     }
 
     /** How many other servers this one replicates to right now. */
@@ -251,26 +250,14 @@ public final class BoardServer implements AutoCloseable {
         return store.eventCount();
     }
 
-    /** Makes the replicated events of a batch of peer requests durable before they are acknowledged. */
-    private void syncStore() {
-        try {
-            store.sync();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not make replicated events durable", e);
-        }
-    }
-
     @Override
     /**
-     * Stops cleanly (SIGTERM comes here): no new workers; the workers finish the requests in hand and leave the
-     * broker; the server leaves the reference server's live list; the loops stop; the store writes a checkpoint.
-     * Also closes what a failed start had started.
+     * Stops cleanly (SIGTERM comes here): catch-up stops (so serving does not start after this); the loop finishes
+     * the writes in hand and leaves the broker; the server leaves the reference server's live list; the other
+     * loops stop; the store writes a checkpoint. Also closes what a failed start had started.
      */
     public void close() {
-        closeAll(catchUp); // first, so no workers start after this
-        workers.forEach(BrokerWorker::stop);
-        workers.forEach(BrokerWorker::close);
-        closeAll(reference, clockSync, bully, peerEndpoint, replicator);
+        closeAll(catchUp, serverLoop, reference, clockSync, bully);
         try {
             store.close();
         } catch (IOException e) {

@@ -2,15 +2,9 @@ package org.bulletinboard.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
@@ -18,44 +12,44 @@ import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Replies;
 import org.bulletinboard.protocol.RequestHandling;
 import org.bulletinboard.protocol.Services;
-import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.protocol.Timestamps;
-import org.bulletinboard.server.replication.Replicator;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The six client services, {@code history} and {@code inbox} to read back what was stored, and {@code status}. A write is made
- * durable here, pushed to every live peer and, within a bounded wait for their acknowledgements, answered; so a
- * client that reads from another server next sees its own write. A write carrying a {@code request_id} that
- * some server already applied is answered with the original result and not applied again.
+ * The six client services, {@code history} and {@code inbox} to read back what was stored, and {@code status}.
+ * A write is applied here and written to the log without waiting for the disk; the loop that serves it takes the
+ * event ({@link #takeStaged}) and holds the reply until the event is durable and its peers have acknowledged it
+ * (then it publishes it), so a client that reads from another server next sees its own write. A write carrying a
+ * {@code request_id} that some server already applied is answered with the original result and not applied again.
+ * Used by one thread, except {@code status}, which may be served on another (it asks the peers and waits).
  */
 final class ClientServices implements RequestHandling.Handler {
     private static final Logger log = LoggerFactory.getLogger(ClientServices.class);
 
     private final BoardStore store;
-    private final Replicator replicator;
-    private final Stamper stamper;
-    private final Consumer<Publication> publications;
-    private final long ackTimeoutMillis;
     private final Runnable onRequest;
     private final Supplier<Map<String, Object>> status;
+    /** The event the last request wrote, until the serving loop takes it. */
+    private Event staged;
 
     /**
      * @param onRequest called for every request handled (Berkeley rounds count them)
      * @param status    the {@code status} reply: every live server's row
      */
-    ClientServices(BoardStore store, Replicator replicator, Stamper stamper, Consumer<Publication> publications,
-                   Duration ackTimeout, Runnable onRequest, Supplier<Map<String, Object>> status) {
+    ClientServices(BoardStore store, Runnable onRequest, Supplier<Map<String, Object>> status) {
         this.store = store;
-        this.replicator = replicator;
-        this.stamper = stamper;
-        this.publications = publications;
-        this.ackTimeoutMillis = ackTimeout.toMillis();
         this.onRequest = onRequest;
         this.status = status;
+    }
+
+    /** The event the request just handled wrote, if it wrote one; its reply must wait until it is durable and replicated. */
+    Event takeStaged() {
+        Event event = staged;
+        staged = null;
+        return event;
     }
 
     @Override
@@ -126,7 +120,8 @@ final class ClientServices implements RequestHandling.Handler {
         String channel = Fields.name(data, "channel");
         String message = Fields.text(data, "message");
         requireChannel(channel);
-        return commitAndPublish(Event.post(user, channel, message).withRequest(requestId));
+        commit(Event.post(user, channel, message).withRequest(requestId));
+        return Replies.status(Services.OK);
     }
 
     private Map<String, Object> privateMessage(Map<String, Object> data, String requestId) throws ProtocolException {
@@ -136,7 +131,8 @@ final class ClientServices implements RequestHandling.Handler {
         if (!store.hasUser(dst)) {
             throw new ProtocolException("user '" + dst + "' does not exist");
         }
-        return commitAndPublish(Event.privateMessage(src, dst, message).withRequest(requestId));
+        commit(Event.privateMessage(src, dst, message).withRequest(requestId));
+        return Replies.status(Services.OK);
     }
 
     private void requireChannel(String channel) throws ProtocolException {
@@ -195,38 +191,12 @@ final class ClientServices implements RequestHandling.Handler {
         return Event.atCursor(cursor);
     }
 
-    private Map<String, Object> commitAndPublish(Event draft) {
-        Event event = commit(draft);
-        if (event != null) {
-            publications.accept(Publication.of(event, stamper));
-        }
-        return Replies.status(Services.OK);
-    }
-
-    /**
-     * Durable here, then replicated; a peer that does not acknowledge in time gets the event resent, or fetches
-     * it when it catches up. Returns null for a request another worker applied meanwhile.
-     */
-    private Event commit(Event draft) {
-        Event event;
+    /** Applies and logs a write (the serving loop makes it durable and replicates it); a request applied before is not. */
+    private void commit(Event draft) {
         try {
-            BoardStore.Commit commit = store.appendLocal(draft);
-            if (commit.duplicate()) {
-                return null;
-            }
-            event = commit.event();
+            staged = store.stageLocal(draft).event(); // null for a request another server applied meanwhile
         } catch (IOException e) {
             throw new UncheckedIOException("could not persist " + draft.type() + " event", e);
         }
-        try {
-            replicator.replicate(event).get(ackTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.warn("event {} not acknowledged by every peer within {} ms; it will be resent", event.id(), ackTimeoutMillis);
-        } catch (ExecutionException | CancellationException e) {
-            log.warn("replication of event {} did not complete: {}", event.id(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return event;
     }
 }

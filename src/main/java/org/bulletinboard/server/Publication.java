@@ -10,6 +10,11 @@ import org.bulletinboard.server.store.Event;
 /** A message for subscribers: the topic (a channel or a user name) and the payload sent under it. */
 record Publication(String topic, Envelope payload) {
 
+    /** Whether subscribers are told of such an event: posts and private messages are, logins and new channels not. */
+    static boolean isPublished(Event event) {
+        return Event.POST.equals(event.type()) || Event.MESSAGE.equals(event.type());
+    }
+
     /** What subscribers see of a committed post (on the channel's topic) or private message (on the recipient's). */
     static Publication of(Event event, Stamper stamper) {
         return switch (event.type()) {

@@ -184,9 +184,9 @@ class ClusterIntegrationTest {
             assertError(missingDst, "message", "missing field 'dst'");
             assertEquals("missing field 'dst'", missingDst.data().get("message"), "publish/message carry the text under 'message'");
 
-            // Every worker of every server still answers: the broker hands sequential requests to the least
-            // recently used idle worker, so this many calls cycle through all of them.
-            for (int i = 0; i < 3 * BoardServer.DEFAULT_WORKERS; i++) {
+            // Every server still answers: the broker hands sequential requests to the least loaded server, the one
+            // given a request least recently among equals, so they cycle through all of them.
+            for (int i = 0; i < 3 * cluster.config().servers(); i++) {
                 Envelope users = raw.call("users", Map.of());
                 assertEquals("users", users.service());
                 assertInstanceOf(List.class, users.data().get("users"));

@@ -33,7 +33,7 @@ class NamesResolveLaterTest {
         EmbeddedCluster.Config loopback = TestCluster.config(dataRoot, 3);
         EmbeddedCluster.Config named = new EmbeddedCluster.Config(loopback.bindHost(), HOST, loopback.basePort(),
                 dataRoot, 3, 0, loopback.heartbeatInterval(), loopback.heartbeatTimeout(), loopback.ackTimeout(),
-                loopback.botInterval(), List.of(), 0);
+                loopback.botInterval(), List.of(), 0, loopback.ackRule());
         int deathsBefore = RoleThreads.deaths().size();
         try (TestNames names = new TestNames()) {
             CompletableFuture<EmbeddedCluster> starting = CompletableFuture.supplyAsync(() -> {

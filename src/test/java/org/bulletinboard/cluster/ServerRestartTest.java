@@ -55,7 +55,8 @@ class ServerRestartTest {
         // The reference server keeps the peer listed (long heartbeat timeout), so its backlog is kept and resent.
         EmbeddedCluster.Config base = TestCluster.config(dataRoot, 3);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(base.bindHost(), base.connectHost(), base.basePort(),
-                dataRoot, 3, 0, base.heartbeatInterval(), Duration.ofSeconds(30), Duration.ofMillis(200), base.botInterval(), List.of(), 0);
+                dataRoot, 3, 0, base.heartbeatInterval(), Duration.ofSeconds(30), Duration.ofMillis(200), base.botInterval(), List.of(), 0,
+                base.ackRule());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
             writeWhileDownThenRestart(cluster, false);
         }

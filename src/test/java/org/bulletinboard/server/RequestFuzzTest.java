@@ -14,7 +14,6 @@ import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.RequestHandling;
 import org.bulletinboard.protocol.Stamper;
-import org.bulletinboard.server.replication.Replicator;
 import org.bulletinboard.server.store.BoardStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +33,6 @@ class RequestFuzzTest {
     private static ScratchDirectory data;
     private static ZContext context;
     private static BoardStore store;
-    private static Replicator replicator;
     private static ClientServices services;
     private static Stamper stamper;
 
@@ -44,14 +42,11 @@ class RequestFuzzTest {
         context = new ZContext();
         stamper = Stamper.systemClock();
         store = BoardStore.open(Path.of(data.path().toString(), "server"), "fuzz", stamper);
-        replicator = new Replicator(context, "fuzz", stamper, Duration.ofMillis(500), nanos -> { }, "fuzz"); // no peers: acks at once
-        services = new ClientServices(store, replicator, stamper, publication -> { }, Duration.ofMillis(500),
-                () -> { }, () -> Map.of("status", "OK"));
+        services = new ClientServices(store, () -> { }, () -> Map.of("status", "OK"));
     }
 
     @AfterAll
     static void closeStore() throws IOException {
-        replicator.close();
         store.close();
         context.close();
         data.close();

@@ -1,5 +1,6 @@
 package org.bulletinboard.support;
 
+import org.bulletinboard.server.replication.Replicator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ public final class TestCluster {
     public static EmbeddedCluster.Config config(Path dataRoot, int servers) {
         int base = FreePorts.block(EmbeddedCluster.Config.portCount(servers));
         return new EmbeddedCluster.Config("127.0.0.1", "127.0.0.1", base, dataRoot, servers, 0,
-                Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(50), List.of(), 0);
+                Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(50), List.of(), 0,
+                Replicator.AckRule.ALL);
     }
 
     public static EmbeddedCluster start(Path dataRoot, int servers) throws IOException {

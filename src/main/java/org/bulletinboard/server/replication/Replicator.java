@@ -9,14 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
-import java.util.stream.Collectors;
 import org.bulletinboard.net.NamedConnection;
-import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -31,22 +26,27 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
- * Pushes this server's new events to every live peer and tracks their acknowledgements. One thread owns a
- * DEALER socket per peer; other threads talk to it through a queue. The events queued when it wakes go out as
- * one batch per peer (one frame, and one fsync on the peer). An event stays in a peer's backlog until
- * that peer acknowledges it (resent every {@code resendInterval}) or drops out of the live list. A peer's
- * address is a name followed by a {@link NamedConnection}: while the name does not resolve, the peer gets no
- * events and no write waits for it (catch-up brings it what it missed), and when the name moves to another
- * address (a restarted pod) the link follows and the backlog is sent again at once.
+ * Pushes this server's new events to every live peer and tracks their acknowledgements, on the thread of the loop
+ * that owns it (one DEALER per peer, which that loop polls with its other sockets): no queue and no thread of its
+ * own. Events given with {@link #replicate} go out at the next {@link #flush} as one batch per peer (one frame,
+ * and one fsync on the peer). An event stays in a peer's backlog until that peer acknowledges it (resent every
+ * {@code resendInterval}) or drops out of the live list. A write is done when the peers its {@link AckRule} asks
+ * for have acknowledged it, when they leave, or after {@code ackTimeout} at most (then it is answered anyway and
+ * the resends, or the peer's catch-up, bring it there). A peer's address is a name followed by a
+ * {@link NamedConnection}: while the name does not resolve, the peer gets no events and no write waits for it
+ * (catch-up brings it what it missed), and when the name moves to another address (a restarted pod) the link
+ * follows and the backlog is sent again at once.
  */
 public final class Replicator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
 
-    private sealed interface Command permits Push, PeerList {}
-
-    private record Push(Event event, CompletableFuture<Void> acked) implements Command {}
-
-    private record PeerList(List<Peer> peers) implements Command {}
+    /** Whose acknowledgements a write waits for before it is answered. */
+    public enum AckRule {
+        /** Every reachable peer: a client that reads from any server next sees its write. */
+        ALL,
+        /** Enough peers that, with this server, a majority of the live servers hold it durably. */
+        MAJORITY
+    }
 
     /** An event sent to a peer and not acknowledged yet, with when it was last sent. */
     private record Pending(Event event, long sentNanos) {}
@@ -65,42 +65,58 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** A local write waiting for the peers that were live when it was made. */
-    private record Waiting(Set<String> peers, CompletableFuture<Void> acked, long sentNanos) {}
+    /** A local write waiting for acknowledgements: from whom they may come, how many it needs, and whom to tell. */
+    private static final class Waiting {
+        final Set<String> peers;
+        final int needed;
+        final Runnable done;
+        final long sentNanos;
+        int acks;
+
+        Waiting(Set<String> peers, int needed, Runnable done, long sentNanos) {
+            this.peers = peers;
+            this.needed = needed;
+            this.done = done;
+            this.sentNanos = sentNanos;
+        }
+
+        boolean satisfied() {
+            return acks >= needed || peers.isEmpty();
+        }
+    }
 
     private final ZContext context;
     private final String self;
     private final Stamper stamper;
     private final long resendNanos;
-    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
-    private final Map<String, Link> links = new HashMap<>();
-    private final Map<String, Waiting> waiting = new HashMap<>();
+    private final long ackTimeoutNanos;
+    private final AckRule rule;
     private final LongConsumer ackNanos;
+    private final AtomicReference<List<Peer>> newPeers = new AtomicReference<>();
+    private final Map<String, Link> links = new HashMap<>();
+    /** By event id, oldest first: the head is the first to time out. */
+    private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
+    private final List<Event> batch = new ArrayList<>();
+    private final List<Runnable> batchDone = new ArrayList<>();
+    private long generation;
     private volatile int linkCount;
     private volatile int unackedEvents;
-    private final RoleLoop loop;
 
-    /** @param ackNanos told, for every write, how long all its peers took to acknowledge it */
-    public Replicator(ZContext context, String self, Stamper stamper, Duration resendInterval, LongConsumer ackNanos,
-                      String node) {
+    /** @param ackNanos told, for every write, how long the peers it waited for took to acknowledge it */
+    public Replicator(ZContext context, String self, Stamper stamper, Duration resendInterval, Duration ackTimeout,
+                      AckRule rule, LongConsumer ackNanos) {
         this.context = context;
-        this.ackNanos = ackNanos;
         this.self = self;
         this.stamper = stamper;
         this.resendNanos = resendInterval.toNanos();
-        this.loop = RoleLoop.start("server", node, "replicator", this::run);
+        this.ackTimeoutNanos = ackTimeout.toNanos();
+        this.rule = rule;
+        this.ackNanos = ackNanos;
     }
 
-    /** Queues an event for every live peer; the future completes when all of them have acknowledged it. */
-    public CompletableFuture<Void> replicate(Event event) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        commands.add(new Push(event, acked));
-        return acked;
-    }
-
-    /** Replaces the set of peers (this server excluded) with the reference server's latest list. */
+    /** Replaces the set of peers with the reference server's latest list; from any thread, applied at the next {@link #maintain}. */
     public void updatePeers(List<Peer> peers) {
-        commands.add(new PeerList(List.copyOf(peers)));
+        newPeers.set(List.copyOf(peers));
     }
 
     /** Events sent to peers and not acknowledged yet, over all peers. */
@@ -113,80 +129,78 @@ public final class Replicator implements AutoCloseable {
         return linkCount;
     }
 
-    private void run(RoleLoop loop) {
-        try {
-            while (loop.running()) {
-                Command first = commands.poll(pollMillis(), TimeUnit.MILLISECONDS);
-                maintainLinks();
-                if (first != null) {
-                    executeQueued(first);
-                }
-                receiveAcks();
-                resendOverdue();
-                unackedEvents = links.values().stream().mapToInt(link -> link.unacked.size()).sum();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            links.values().forEach(link -> link.socket.close());
-            links.clear();
-            waiting.values().forEach(w -> w.acked().cancel(false));
-        }
+    /** Changes whenever the peer sockets do, so the owner knows to poll the new set. */
+    public long generation() {
+        return generation;
     }
 
-    /** Short waits while a client request waits on acknowledgements, so they are read promptly. */
-    private long pollMillis() {
-        return waiting.isEmpty() ? Sockets.POLL_MILLIS : 1;
+    /** The peer sockets, for the owner's poller: acknowledgements arrive on them. */
+    public List<ZMQ.Socket> sockets() {
+        return links.values().stream().map(link -> link.socket).toList();
     }
 
-    /** Runs {@code first} and every command queued behind it, sending the pushes among them as one batch per peer. */
-    private void executeQueued(Command first) {
-        List<Push> batch = new ArrayList<>();
-        for (Command command = first; command != null; command = commands.poll()) {
-            if (command instanceof Push push) {
-                batch.add(push);
-            } else if (command instanceof PeerList list) {
-                push(batch); // to the peers live when they were made
-                batch.clear();
-                reconcile(list.peers());
-            }
-        }
-        push(batch);
+    /** Whether writes wait for acknowledgements (the owner polls briefly enough to time them out). */
+    public boolean hasWaiting() {
+        return !waiting.isEmpty();
     }
 
-    private void push(List<Push> batch) {
+    /** Queues a durable event for the next {@link #flush}; {@code done} runs once its acknowledgements are in. */
+    public void replicate(Event event, Runnable done) {
+        batch.add(event);
+        batchDone.add(done);
+    }
+
+    /** Sends what {@link #replicate} queued as one batch per reachable peer; with no peer to wait for, it is done now. */
+    public void flush() {
         if (batch.isEmpty()) {
             return;
         }
-        if (links.isEmpty()) {
-            batch.forEach(push -> push.acked().complete(null));
-            return;
-        }
         List<Link> reachable = links.values().stream().filter(link -> link.connection.connected()).toList();
-        if (reachable.isEmpty()) {
-            batch.forEach(push -> push.acked().complete(null));
-            return;
-        }
-        Set<String> names = reachable.stream().map(link -> link.peer.name()).collect(Collectors.toSet());
+        int needed = rule == AckRule.ALL ? reachable.size() : Math.min(reachable.size(), (links.size() + 1) / 2);
         long now = System.nanoTime();
-        List<Event> events = new ArrayList<>(batch.size());
-        for (Push push : batch) {
-            Event event = push.event();
-            events.add(event);
-            waiting.put(event.id(), new Waiting(new HashSet<>(names), push.acked(), now));
+        List<Runnable> doneNow = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Event event = batch.get(i);
             for (Link link : reachable) {
                 link.unacked.put(event.id(), new Pending(event, now));
             }
+            if (needed == 0) {
+                doneNow.add(batchDone.get(i));
+            } else {
+                Set<String> names = new HashSet<>();
+                reachable.forEach(link -> names.add(link.peer.name()));
+                waiting.put(event.id(), new Waiting(names, needed, batchDone.get(i), now));
+            }
         }
         for (Link link : reachable) {
-            sendInBatches(link, events);
+            sendInBatches(link, batch);
         }
+        batch.clear();
+        batchDone.clear();
+        doneNow.forEach(Runnable::run);
     }
 
     /**
-     * Connects links whose names resolve now, and follows those whose names moved: the backlog goes again at once,
-     * since what was sent to the old address is lost.
+     * Applies a new peer list, connects links whose names resolve now and follows those whose names moved, resends
+     * what is overdue, and ends the waits that have lasted the acknowledgement timeout.
      */
+    public void maintain() {
+        List<Peer> peers = newPeers.getAndSet(null);
+        if (peers != null) {
+            reconcile(peers);
+        }
+        maintainLinks();
+        long now = System.nanoTime();
+        resendOverdue(now);
+        expireWaits(now);
+        int unacked = 0;
+        for (Link link : links.values()) {
+            unacked += link.unacked.size();
+        }
+        unackedEvents = unacked;
+    }
+
+    /** The backlog goes again at once to a peer whose name moved, since what was sent to the old address is lost. */
     private void maintainLinks() {
         int connected = 0;
         for (Link link : links.values()) {
@@ -217,6 +231,7 @@ public final class Replicator implements AutoCloseable {
                 link.socket.close();
                 it.remove();
                 departed.add(link.peer.name());
+                generation++;
             }
         }
         linkCount = (int) links.values().stream().filter(link -> link.connection.connected()).count();
@@ -225,28 +240,31 @@ public final class Replicator implements AutoCloseable {
             if (!links.containsKey(peer.name())) {
                 ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
                 links.put(peer.name(), new Link(peer, socket));
+                generation++;
                 log.info("replicating to peer {} (rank {}) at {}", peer.name(), peer.rank(), peer.address());
             }
         }
-        maintainLinks();
     }
 
     private void forgetPeer(String name) {
+        List<Runnable> released = new ArrayList<>();
         for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
             Waiting w = it.next();
-            w.peers().remove(name);
-            if (w.peers().isEmpty()) {
-                w.acked().complete(null);
+            if (w.peers.remove(name) && w.satisfied()) {
+                released.add(w.done);
                 it.remove();
             }
         }
+        released.forEach(Runnable::run);
     }
 
-    private void receiveAcks() {
+    /** Reads every acknowledgement waiting on the peer sockets, and ends the writes they complete. */
+    public void receiveAcks() {
         for (Link link : links.values()) {
             ZMsg reply;
             while ((reply = ZMsg.recvMsg(link.socket, ZMQ.DONTWAIT)) != null) {
                 byte[] payload = reply.getLast().getData();
+                reply.destroy();
                 try {
                     Envelope envelope = Envelope.decode(payload);
                     stamper.observe(envelope);
@@ -265,16 +283,33 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         Waiting w = waiting.get(id);
-        if (w != null && w.peers().remove(link.peer.name()) && w.peers().isEmpty()) {
-            w.acked().complete(null);
-            waiting.remove(id);
-            ackNanos.accept(System.nanoTime() - w.sentNanos());
+        if (w != null && w.peers.remove(link.peer.name())) {
+            w.acks++;
+            if (w.satisfied()) {
+                waiting.remove(id);
+                ackNanos.accept(System.nanoTime() - w.sentNanos);
+                w.done.run();
+            }
         }
     }
 
+    private void expireWaits(long now) {
+        List<Runnable> expired = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Waiting>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Waiting> entry = it.next();
+            if (now - entry.getValue().sentNanos < ackTimeoutNanos) {
+                break; // the rest were sent later
+            }
+            log.warn("event {} not acknowledged by {} within {} ms; answered anyway, it will be resent",
+                    entry.getKey(), entry.getValue().peers, ackTimeoutNanos / 1_000_000);
+            expired.add(entry.getValue().done);
+            it.remove();
+        }
+        expired.forEach(Runnable::run);
+    }
+
     /** Sends again what a peer has not acknowledged within the resend interval, oldest first, in batches. */
-    private void resendOverdue() {
-        long now = System.nanoTime();
+    private void resendOverdue(long now) {
         for (Link link : links.values()) {
             List<Event> overdue = new ArrayList<>();
             for (Iterator<Pending> it = link.unacked.values().iterator(); it.hasNext(); ) {
@@ -308,8 +343,11 @@ public final class Replicator implements AutoCloseable {
         link.socket.send(frame, ZMQ.DONTWAIT);
     }
 
+    /** Closes the peer sockets; writes still waiting are not told (the owner has stopped answering). */
     @Override
     public void close() {
-        loop.close();
+        links.values().forEach(link -> link.socket.close());
+        links.clear();
+        waiting.clear();
     }
 }

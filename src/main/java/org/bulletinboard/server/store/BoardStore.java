@@ -186,25 +186,26 @@ public final class BoardStore implements AutoCloseable {
      * on disk. A draft whose request id was already applied (here or on a peer) is not applied again.
      */
     public Commit appendLocal(Event draft) throws IOException {
-        Commit commit;
-        long position;
-        synchronized (this) {
-            if (draft.request() != null && board.hasRequest(draft.request())) {
-                commit = new Commit(null, true);
-                position = eventLog.position(); // the original may still be on its way to disk
-            } else {
-                Event event = draft.stamped(origin, seen.highest(origin) + 1, stamper.lamport().tick(), stamper.nowMillis());
-                long start = eventLog.position();
-                position = eventLog.append(EventLog.encode(List.of(event)));
-                eventsWritten++;
-                seen.add(origin, event.seq());
-                remember(event, start);
-                commit = new Commit(event, false);
-            }
-        }
-        eventLog.sync(position);
-        checkpointIfDue();
+        Commit commit = stageLocal(draft);
+        sync();
         return commit;
+    }
+
+    /**
+     * Like {@link #appendLocal}, but writes the event to the log without waiting for the disk: it must not be
+     * acknowledged before a {@link #sync}, which covers many such calls at once.
+     */
+    public synchronized Commit stageLocal(Event draft) throws IOException {
+        if (draft.request() != null && board.hasRequest(draft.request())) {
+            return new Commit(null, true); // the original may still be on its way to disk: the next sync covers it
+        }
+        Event event = draft.stamped(origin, seen.highest(origin) + 1, stamper.lamport().tick(), stamper.nowMillis());
+        long start = eventLog.position();
+        eventLog.append(EventLog.encode(List.of(event)));
+        eventsWritten++;
+        seen.add(origin, event.seq());
+        remember(event, start);
+        return new Commit(event, false);
     }
 
     /** Makes peers' events durable and applies those not held yet; returns how many were new. */

@@ -14,7 +14,6 @@ import org.bulletinboard.net.LazyPirateClient;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.protocol.Envelope;
-import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.Event;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.FreePorts;
@@ -38,11 +37,11 @@ class FollowingNamesTest {
     private final TestNames names = new TestNames();
     private final ZContext context = new ZContext();
     private final int port = FreePorts.block(1);
-    private Replicator replicator;
+    private ReplicatorDriver replicator;
 
     @BeforeEach
     void start() {
-        replicator = new Replicator(context, "s1", Stamper.systemClock(), Duration.ofMillis(100), nanos -> { }, "s1");
+        replicator = new ReplicatorDriver(context, "s1", Duration.ofMillis(100));
         replicator.updatePeers(List.of(new Peer("s2", 2, "tcp://" + PEER + ":" + port)));
     }
 

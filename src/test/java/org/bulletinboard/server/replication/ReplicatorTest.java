@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.protocol.Envelope;
-import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.Event;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.FreePorts;
@@ -25,7 +24,7 @@ import org.zeromq.ZMsg;
 /** The replicator against a scripted peer socket: acknowledgements, resends, peers leaving. */
 class ReplicatorTest {
     private ZContext context;
-    private Replicator replicator;
+    private ReplicatorDriver replicator;
     private ZMQ.Socket peer;
     private String peerEndpoint;
 
@@ -36,7 +35,7 @@ class ReplicatorTest {
         peer = context.createSocket(SocketType.ROUTER);
         peer.setReceiveTimeOut(5_000);
         peer.bind(peerEndpoint);
-        replicator = new Replicator(context, "s1", Stamper.systemClock(), Duration.ofMillis(100), nanos -> { }, "s1");
+        replicator = new ReplicatorDriver(context, "s1", Duration.ofMillis(100));
         replicator.updatePeers(List.of(new Peer("s1", 1, "tcp://127.0.0.1:1"), new Peer("s2", 2, peerEndpoint)));
         Await.until(Duration.ofSeconds(5), "the replicator to link to s2 (and not to itself)", () -> replicator.peerCount() == 1);
     }

@@ -1,0 +1,150 @@
+package org.bulletinboard.net;
+
+import java.time.Duration;
+import org.bulletinboard.protocol.WorkerFrames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * A worker's one link to the broker for many requests at once: a DEALER that announces READY with its capacity
+ * (see {@link WorkerFrames}), heartbeats, and reconnects when the broker has been silent too long (it died or
+ * restarted, or its name now resolves elsewhere); the broker's name is looked up at each connection and retried
+ * while it does not resolve. It never blocks: the loop that owns it polls {@link #socket()} with its other
+ * sockets, takes requests with {@link #receive()}, answers each with {@link #reply} whenever it is ready, and calls
+ * {@link #maintain} on every pass. A reconnection makes a new socket ({@link #generation()} changes); replies
+ * to requests from the old one are dropped by the broker, which handed those requests on.
+ */
+public final class BrokerLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrokerLink.class);
+
+    /** A client request: its route (the tag and the client's envelope, to send back in front of the reply) and its frame. */
+    public record Request(ZMsg route, byte[] frame) {}
+
+    private final ZContext context;
+    private final String endpoint;
+    private final long heartbeatNanos;
+    private final long expiryNanos;
+    private final String capacity;
+    private final StateLog states = new StateLog(log);
+    private ZMQ.Socket socket;
+    private NamedConnection connection;
+    private long generation;
+    private boolean announced;
+    private long lastHeard;
+    private long nextHeartbeat;
+    private volatile boolean heard;
+
+    public BrokerLink(ZContext context, String endpoint, Duration heartbeatInterval, int capacity) {
+        this.context = context;
+        this.endpoint = endpoint;
+        this.heartbeatNanos = heartbeatInterval.toNanos();
+        this.expiryNanos = heartbeatNanos * WorkerFrames.LIVENESS;
+        this.capacity = Integer.toString(capacity);
+        open(System.nanoTime());
+    }
+
+    private void open(long now) {
+        socket = Sockets.create(context, SocketType.DEALER);
+        connection = new NamedConnection(socket, endpoint, "broker", log);
+        generation++;
+        announced = false;
+        lastHeard = now;
+    }
+
+    /** The socket to poll for input; another one after each {@link #generation()} change. */
+    public ZMQ.Socket socket() {
+        return socket;
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    /** Whether the link hears the broker: from its first message after a (re)connection until it falls silent. */
+    public boolean connected() {
+        return heard;
+    }
+
+    /** Connects and announces, heartbeats, and reconnects after a silence, as due. */
+    public void maintain(long now) {
+        if (!announced && connection.maintain()) {
+            send(WorkerFrames.READY);
+            announced = true;
+            lastHeard = now;
+            nextHeartbeat = now + heartbeatNanos;
+        }
+        if (announced && now - lastHeard > expiryNanos) {
+            heard = false;
+            states.enter("silent", true, "broker at {} silent for {} ms; reconnecting", endpoint,
+                    (now - lastHeard) / 1_000_000);
+            socket.close();
+            open(now);
+            return;
+        }
+        if (announced && now - nextHeartbeat >= 0) {
+            send(WorkerFrames.HEARTBEAT);
+            nextHeartbeat = now + heartbeatNanos;
+        }
+    }
+
+    private void send(String command) {
+        socket.sendMore(command);
+        socket.send(capacity, ZMQ.DONTWAIT);
+    }
+
+    /** The next request waiting, without blocking; null if none. Heartbeats are taken in passing. */
+    public Request receive() {
+        ZMsg message;
+        while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
+            lastHeard = System.nanoTime();
+            heard = true;
+            states.enter("hears", false, "hearing the broker at {}", endpoint);
+            String command = message.popString();
+            if (WorkerFrames.REQUEST.equals(command) && message.size() >= 2) {
+                ZFrame request = message.removeLast();
+                return new Request(message, request.getData()); // what is left: the tag and the client's envelope
+            }
+            if (!WorkerFrames.HEARTBEAT.equals(command)) {
+                log.warn("unexpected '{}' from the broker; ignored", command);
+            }
+            message.destroy();
+        }
+        return null;
+    }
+
+    /**
+     * Sends the reply to a request taken with {@link #receive()}, behind its route, without blocking: a reply the
+     * socket cannot take now (the broker is gone) is dropped, and the broker hands the request on.
+     */
+    public void reply(Request request, byte[] reply) {
+        ZMsg message = request.route();
+        message.push(WorkerFrames.REPLY);
+        message.add(reply);
+        int left = message.size();
+        for (ZFrame frame : message) {
+            if (!socket.send(frame.getData(), (--left > 0 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT)) {
+                break; // only the first frame can fail: the rest follow on the same pipe
+            }
+        }
+        message.destroy();
+    }
+
+    /** Says goodbye, so the broker hands what this link still holds to others at once. */
+    public void leave() {
+        if (announced) {
+            socket.setLinger(200); // time for the goodbye to leave, not more
+            socket.send(WorkerFrames.DISCONNECT, ZMQ.DONTWAIT);
+        }
+    }
+
+    @Override
+    public void close() {
+        heard = false;
+        socket.close();
+    }
+}

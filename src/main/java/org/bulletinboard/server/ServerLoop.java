@@ -1,0 +1,311 @@
+package org.bulletinboard.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.bulletinboard.net.BrokerLink;
+import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.RoleLoop;
+import org.bulletinboard.net.ServingLoop;
+import org.bulletinboard.net.Sockets;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.RequestHandling;
+import org.bulletinboard.protocol.Services;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.replication.ReplicationMessages;
+import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.store.BoardStore;
+import org.bulletinboard.server.store.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * A server's one event loop (the ZeroMQ guide's single-threaded server): one thread owns the socket for other
+ * servers (ROUTER), the link to the broker (one DEALER carrying many requests at once), the peer sockets the
+ * {@link Replicator} pushes on, and the PUB socket to the proxy, and polls them together. Each pass serves
+ * everything waiting, makes every write of the pass durable with one fsync (group commit, on this thread: no
+ * hand-off to a disk thread and back), then sends the replies that may go, pushes the pass's writes to the peers
+ * as one batch each, and answers each write, and publishes it, once its acknowledgements are in. Concurrency comes
+ * from many requests in flight on one socket, not from threads. Only {@code status}, which asks every peer and
+ * waits, is served on a thread of its own, its reply handed back through a queue.
+ */
+final class ServerLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerLoop.class);
+    /** Requests the broker may hand this server at once. */
+    static final int CAPACITY = 1024;
+    /** Requests read from one socket in one pass: bounds what one busy socket delays. */
+    private static final int MAX_PER_PASS = 256;
+    /** How often the loop wakes while writes wait for acknowledgements, to time them out. */
+    private static final long WAITING_POLL_MILLIS = 10;
+    /** How often it wakes while a {@code status} is served off the loop, to send its reply. */
+    private static final long OFF_LOOP_POLL_MILLIS = 2;
+    /** {@code status} requests waiting for the thread that serves them; more are refused. */
+    private static final int OFF_LOOP_QUEUE = 16;
+
+    /** A reply ready to go to the broker. */
+    private record Ready(BrokerLink.Request request, byte[] reply) {}
+
+    /** What the loop serves with. */
+    record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
+                 Stamper stamper, RequestHandling.Observer observer) {}
+
+    /** Where the loop connects, and its timing. */
+    record Links(String brokerEndpoint, String proxyEndpoint, Duration heartbeatInterval, Duration ackTimeout) {}
+
+    private final ZContext context;
+    private final String node;
+    private final String peerBind;
+    private final ZMQ.Socket peerSocket;
+    private final BlockingQueue<BrokerLink.Request> statusRequests = new ArrayBlockingQueue<>(OFF_LOOP_QUEUE);
+    private final Queue<Ready> statusReplies = new ConcurrentLinkedQueue<>();
+    private Parts parts;
+    private Links links;
+    private volatile boolean serveClients;
+    private volatile boolean brokerHeard;
+    private RoleLoop loop;
+    private RoleLoop statusLoop;
+
+    // Owned by the loop thread.
+    private BrokerLink broker;
+    private ZMQ.Socket publisher;
+    private NamedConnection proxy;
+    private ZMQ.Poller poller;
+    private long polledBroker = -1;
+    private long polledPeers = -1;
+    private int statusPending;
+    private final List<ZMsg> peerReplies = new ArrayList<>();
+    private final List<Ready> readyReplies = new ArrayList<>();
+    private final List<Ready> heldWrites = new ArrayList<>();
+    private final List<Event> heldEvents = new ArrayList<>();
+
+    /** Binds the peer socket now, so a port in use stops the server before any of its threads run. */
+    ServerLoop(ZContext context, String node, String peerBind) {
+        this.context = context;
+        this.node = node;
+        this.peerBind = peerBind;
+        this.peerSocket = Sockets.create(context, SocketType.ROUTER, ReplicationMessages.MAX_PEER_FRAME_BYTES);
+        Sockets.bind(peerSocket, peerBind);
+    }
+
+    /** Starts serving other servers; clients follow once {@link #serveClients()} is called. */
+    void start(Parts parts, Links links) {
+        this.parts = parts;
+        this.links = links;
+        this.statusLoop = RoleLoop.start("server", node, "status", this::serveStatus);
+        this.loop = RoleLoop.start("server", node, "loop", this::run);
+    }
+
+    /** From now on the server takes client requests from the broker. */
+    void serveClients() {
+        serveClients = true;
+    }
+
+    /** Whether the link to the broker hears it. */
+    boolean brokerConnected() {
+        return brokerHeard;
+    }
+
+    private void run(RoleLoop loop) {
+        log.info("peer socket bound on {}", peerBind);
+        publisher = Sockets.create(context, SocketType.PUB);
+        proxy = new NamedConnection(publisher, links.proxyEndpoint(), "proxy", log);
+        try {
+            while (loop.running()) {
+                if (serveClients && broker == null) {
+                    broker = new BrokerLink(context, links.brokerEndpoint(), links.heartbeatInterval(), CAPACITY);
+                }
+                pollerFor(broker).poll(timeoutMillis());
+                serve(true);
+                maintain();
+            }
+            drain();
+        } finally {
+            if (poller != null) {
+                poller.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            parts.replicator().close();
+            publisher.close();
+            peerSocket.close();
+        }
+    }
+
+    private long timeoutMillis() {
+        if (statusPending > 0) {
+            return OFF_LOOP_POLL_MILLIS;
+        }
+        return parts.replicator().hasWaiting() ? WAITING_POLL_MILLIS : Sockets.POLL_MILLIS;
+    }
+
+    /** The poller over the current sockets, made again whenever the broker link or the peer links change. */
+    private ZMQ.Poller pollerFor(BrokerLink broker) {
+        long brokerGeneration = broker == null ? 0 : broker.generation();
+        long peersGeneration = parts.replicator().generation();
+        if (poller == null || brokerGeneration != polledBroker || peersGeneration != polledPeers) {
+            if (poller != null) {
+                poller.close();
+            }
+            List<ZMQ.Socket> peers = parts.replicator().sockets();
+            poller = context.createPoller(2 + peers.size());
+            poller.register(peerSocket, ZMQ.Poller.POLLIN);
+            if (broker != null) {
+                poller.register(broker.socket(), ZMQ.Poller.POLLIN);
+            }
+            peers.forEach(socket -> poller.register(socket, ZMQ.Poller.POLLIN));
+            polledBroker = brokerGeneration;
+            polledPeers = peersGeneration;
+        }
+        return poller;
+    }
+
+    /**
+     * One pass: serves what waits on the peer socket and (if {@code clients}) from the broker, reads
+     * acknowledgements, makes the pass's writes durable with one fsync, then sends what may go and pushes the
+     * writes to the peers.
+     */
+    private void serve(boolean clients) {
+        Parts p = parts;
+        ZMsg message;
+        while (peerReplies.size() < MAX_PER_PASS && (message = ZMsg.recvMsg(peerSocket, ZMQ.DONTWAIT)) != null) {
+            ServingLoop.answer(message, frame -> RequestHandling.reply(frame, p.stamper(), p.peers(), log,
+                    ReplicationMessages.MAX_PEER_FRAME_BYTES, p.observer()));
+            peerReplies.add(message);
+        }
+        if (clients && broker != null) {
+            BrokerLink.Request request;
+            int taken = 0;
+            while (taken++ < MAX_PER_PASS && (request = broker.receive()) != null) {
+                serveClient(request);
+            }
+        }
+        Ready offLoop;
+        while ((offLoop = statusReplies.poll()) != null) {
+            statusPending--;
+            readyReplies.add(offLoop);
+        }
+        p.replicator().receiveAcks();
+        if (!peerReplies.isEmpty() || !heldWrites.isEmpty()) {
+            try {
+                p.store().sync();
+            } catch (IOException e) {
+                // Nothing can be promised durable any more: the loop dies, /healthz says so, and the server restarts.
+                throw new UncheckedIOException("could not make the log durable", e);
+            }
+        }
+        peerReplies.forEach(reply -> reply.send(peerSocket, true));
+        peerReplies.clear();
+        readyReplies.forEach(ready -> broker.reply(ready.request(), ready.reply()));
+        readyReplies.clear();
+        for (int i = 0; i < heldWrites.size(); i++) {
+            Ready write = heldWrites.get(i);
+            Event event = heldEvents.get(i);
+            p.replicator().replicate(event, () -> answerWrite(write, event));
+        }
+        heldWrites.clear();
+        heldEvents.clear();
+        p.replicator().flush();
+    }
+
+    private void serveClient(BrokerLink.Request request) {
+        Parts p = parts;
+        if (Services.STATUS.equals(Envelope.serviceOrError(request.frame()))) {
+            if (statusRequests.offer(request)) {
+                statusPending++;
+            } else {
+                readyReplies.add(new Ready(request, p.stamper().envelope(Services.STATUS, Replies.error(
+                        Services.STATUS, "too many status requests at once; try again")).encode()));
+            }
+            return;
+        }
+        byte[] reply = RequestHandling.reply(request.frame(), p.stamper(), p.clients(), log, Fields.MAX_FRAME_BYTES,
+                p.observer());
+        Event written = p.clients().takeStaged();
+        if (written == null) {
+            readyReplies.add(new Ready(request, reply));
+        } else {
+            heldWrites.add(new Ready(request, reply));
+            heldEvents.add(written);
+        }
+    }
+
+    /** A write is durable here and acknowledged as its rule asks: answer it, and publish it. */
+    private void answerWrite(Ready write, Event event) {
+        if (broker != null) {
+            broker.reply(write.request(), write.reply());
+        }
+        if (Publication.isPublished(event) && proxy.maintain()) {
+            Publication publication = Publication.of(event, parts.stamper());
+            publisher.sendMore(publication.topic());
+            publisher.send(publication.payload().encodeForSubscribers(), ZMQ.DONTWAIT);
+        }
+    }
+
+    private void maintain() {
+        long now = System.nanoTime();
+        if (broker != null) {
+            broker.maintain(now);
+            brokerHeard = broker.connected();
+        }
+        parts.replicator().maintain();
+        proxy.maintain();
+    }
+
+    /**
+     * Stopping: takes no more client requests (those the broker handed over and this server did not start are
+     * handed on when it leaves), finishes the writes in hand within the acknowledgement timeout, then leaves the
+     * broker.
+     */
+    private void drain() {
+        long deadline = System.nanoTime() + links.ackTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
+        while (parts.replicator().hasWaiting() && System.nanoTime() - deadline < 0) {
+            pollerFor(broker).poll(WAITING_POLL_MILLIS);
+            serve(false);
+            parts.replicator().maintain();
+        }
+        if (broker != null) {
+            broker.leave();
+        }
+    }
+
+    /** The {@code status} thread: asks every peer for its row, off the loop, and hands the reply back. */
+    private void serveStatus(RoleLoop statusLoop) {
+        Parts p = parts;
+        try {
+            while (statusLoop.running()) {
+                BrokerLink.Request request = statusRequests.poll(Sockets.POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (request != null) {
+                    statusReplies.add(new Ready(request, RequestHandling.reply(request.frame(), p.stamper(),
+                            p.clients(), log, Fields.MAX_FRAME_BYTES, p.observer())));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops: the loop finishes the writes in hand and leaves the broker (see {@link #drain}), then closes its sockets. */
+    @Override
+    public void close() {
+        if (loop != null) {
+            loop.close(); // the loop closes its sockets
+            statusLoop.close();
+        } else {
+            peerSocket.close();
+        }
+    }
+}
