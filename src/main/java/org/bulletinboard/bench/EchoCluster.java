@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bulletinboard.net.Sockets;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.net.PirateWorker;
 import org.bulletinboard.net.RoleLoop;
@@ -16,7 +17,7 @@ import org.zeromq.ZContext;
  */
 public final class EchoCluster implements AutoCloseable {
     private final Broker broker;
-    private final ZContext context = new ZContext();
+    private final ZContext context = Sockets.roleContext();
     private final List<RoleLoop> workers = new ArrayList<>();
 
     private EchoCluster(Broker.Config config, int workerCount) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bulletinboard.net.Sockets;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.net.RequestTimeoutException;
@@ -31,7 +32,7 @@ public final class Bot implements AutoCloseable {
 
     private final Config config;
     private final String user;
-    private final ZContext context = new ZContext();
+    private final ZContext context = Sockets.roleContext();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();

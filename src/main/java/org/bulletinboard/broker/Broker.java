@@ -38,7 +38,7 @@ public final class Broker implements AutoCloseable {
 
     public record Config(String clientEndpoint, String serverEndpoint, Duration heartbeatInterval) {}
 
-    private final ZContext context = new ZContext();
+    private final ZContext context = Sockets.roleContext();
     private final Duration heartbeatInterval;
     private final Workers workers;
     private final PendingRequests pending = new PendingRequests(MAX_QUEUED, MAX_QUEUED_AGE.toNanos());

@@ -20,7 +20,7 @@ public final class PubSubProxy implements AutoCloseable {
 
     public record Config(String publisherEndpoint, String subscriberEndpoint) {}
 
-    private final ZContext context = new ZContext();
+    private final ZContext context = Sockets.roleContext();
     private final RoleLoop loop;
 
     private PubSubProxy(Config config, MeterRegistry metrics) {

@@ -32,7 +32,7 @@ public final class ReferenceServer implements AutoCloseable {
     private final ServerRegistry registry;
     private final RequestMetrics requests;
     private final Stamper stamper = Stamper.systemClock();
-    private final ZContext context = new ZContext();
+    private final ZContext context = Sockets.roleContext();
     private final RoleLoop loop;
 
     private ReferenceServer(Config config, MeterRegistry metrics) {

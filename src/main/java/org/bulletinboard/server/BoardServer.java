@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bulletinboard.net.Sockets;
 import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Stamper;
@@ -70,7 +71,7 @@ public final class BoardServer implements AutoCloseable {
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final Config config;
-    private final ZContext context = new ZContext();
+    private final ZContext context = Sockets.roleContext();
     private final ServerMetrics metrics;
     private final PhysicalClock physical;
     private final Stamper stamper;

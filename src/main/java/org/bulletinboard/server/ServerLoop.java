@@ -36,9 +36,9 @@ import org.zeromq.ZMsg;
  * A server's one event loop (the ZeroMQ guide's single-threaded server): one thread owns the socket for other
  * servers (ROUTER), the link to the broker (one DEALER carrying many requests at once), the peer sockets the
  * {@link Replicator} pushes on, and the PUB socket to the proxy, and polls them together. Each pass serves
- * everything waiting, makes every write of the pass durable with one fsync (group commit, on this thread: no
- * hand-off to a disk thread and back), then sends the replies that may go, pushes the pass's writes to the peers
- * as one batch each, and answers each write, and publishes it, once its acknowledgements are in. Concurrency comes
+ * everything waiting, pushes the pass's writes to the peers as one batch each, makes every write of the pass
+ * durable with one fsync (group commit, on this thread: no hand-off to a disk thread and back), then sends the
+ * replies that may go, and answers each write, and publishes it, once its acknowledgements are in. Concurrency comes
  * from many requests in flight on one socket, not from threads. Only {@code status}, which asks every peer and
  * waits, is served on a thread of its own, its reply handed back through a queue.
  */
@@ -57,6 +57,9 @@ final class ServerLoop implements AutoCloseable {
 
     /** A reply ready to go to the broker. */
     private record Ready(BrokerLink.Request request, byte[] reply) {}
+
+    /** A write whose acknowledgements are in, and its event, to publish. */
+    private record Acknowledged(Ready write, Event event) {}
 
     /** What the loop serves with. */
     record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
@@ -90,6 +93,7 @@ final class ServerLoop implements AutoCloseable {
     private final List<Ready> readyReplies = new ArrayList<>();
     private final List<Ready> heldWrites = new ArrayList<>();
     private final List<Event> heldEvents = new ArrayList<>();
+    private final List<Acknowledged> acknowledged = new ArrayList<>();
 
     /** Binds the peer socket now, so a port in use stops the server before any of its threads run. */
     ServerLoop(ZContext context, String node, String peerBind) {
@@ -186,12 +190,14 @@ final class ServerLoop implements AutoCloseable {
                     ReplicationMessages.MAX_PEER_FRAME_BYTES, p.observer()));
             peerReplies.add(message);
         }
+        boolean wrote = false;
         if (clients && broker != null) {
             BrokerLink.Request request;
             int taken = 0;
             while (taken++ < MAX_PER_PASS && (request = broker.receive()) != null) {
                 serveClient(request);
             }
+            wrote = !heldWrites.isEmpty();
         }
         Ready offLoop;
         while ((offLoop = statusReplies.poll()) != null) {
@@ -199,7 +205,18 @@ final class ServerLoop implements AutoCloseable {
             readyReplies.add(offLoop);
         }
         p.replicator().receiveAcks();
-        if (!peerReplies.isEmpty() || !heldWrites.isEmpty()) {
+        // The pass's writes go to the peers before this server's own fsync, so the two fsyncs overlap. That is safe:
+        // a write is answered only after both, and an event a peer holds that this server lost in a crash before
+        // its fsync keeps its id (this process's origin is never used again) and comes back by catch-up.
+        for (int i = 0; i < heldWrites.size(); i++) {
+            Ready write = heldWrites.get(i);
+            Event event = heldEvents.get(i);
+            p.replicator().replicate(event, () -> acknowledged.add(new Acknowledged(write, event)));
+        }
+        heldWrites.clear();
+        heldEvents.clear();
+        p.replicator().flush();
+        if (!peerReplies.isEmpty() || wrote) {
             try {
                 p.store().sync();
             } catch (IOException e) {
@@ -211,14 +228,7 @@ final class ServerLoop implements AutoCloseable {
         peerReplies.clear();
         readyReplies.forEach(ready -> broker.reply(ready.request(), ready.reply()));
         readyReplies.clear();
-        for (int i = 0; i < heldWrites.size(); i++) {
-            Ready write = heldWrites.get(i);
-            Event event = heldEvents.get(i);
-            p.replicator().replicate(event, () -> answerWrite(write, event));
-        }
-        heldWrites.clear();
-        heldEvents.clear();
-        p.replicator().flush();
+        answerAcknowledged();
     }
 
     private void serveClient(BrokerLink.Request request) {
@@ -243,16 +253,23 @@ final class ServerLoop implements AutoCloseable {
         }
     }
 
-    /** A write is durable here and acknowledged as its rule asks: answer it, and publish it. */
-    private void answerWrite(Ready write, Event event) {
-        if (broker != null) {
-            broker.reply(write.request(), write.reply());
+    /**
+     * Answers, and publishes, the writes whose acknowledgements are in. Called only where every write this server
+     * made is durable (after the pass's fsync), since a write with no peer to wait for is acknowledged at once.
+     */
+    private void answerAcknowledged() {
+        for (Acknowledged done : acknowledged) {
+            if (broker != null) {
+                broker.reply(done.write().request(), done.write().reply());
+            }
+            Event event = done.event();
+            if (Publication.isPublished(event) && proxy.maintain()) {
+                Publication publication = Publication.of(event, parts.stamper());
+                publisher.sendMore(publication.topic());
+                publisher.send(publication.payload().encodeForSubscribers(), ZMQ.DONTWAIT);
+            }
         }
-        if (Publication.isPublished(event) && proxy.maintain()) {
-            Publication publication = Publication.of(event, parts.stamper());
-            publisher.sendMore(publication.topic());
-            publisher.send(publication.payload().encodeForSubscribers(), ZMQ.DONTWAIT);
-        }
+        acknowledged.clear();
     }
 
     private void maintain() {
@@ -262,6 +279,7 @@ final class ServerLoop implements AutoCloseable {
             brokerHeard = broker.connected();
         }
         parts.replicator().maintain();
+        answerAcknowledged(); // those whose wait timed out, or whose peers left
         proxy.maintain();
     }
 
@@ -276,6 +294,7 @@ final class ServerLoop implements AutoCloseable {
             pollerFor(broker).poll(WAITING_POLL_MILLIS);
             serve(false);
             parts.replicator().maintain();
+            answerAcknowledged();
         }
         if (broker != null) {
             broker.leave();
