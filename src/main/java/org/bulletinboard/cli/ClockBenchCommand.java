@@ -1,6 +1,5 @@
 package org.bulletinboard.cli;
 
-import org.bulletinboard.server.replication.Replicator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bulletinboard.bench.ClockBenchmark;
 import org.bulletinboard.cluster.EmbeddedCluster;
+import org.bulletinboard.server.replication.Replicator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,11 +1,11 @@
 package org.bulletinboard.cli;
 
-import org.bulletinboard.server.replication.Replicator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulletinboard.cluster.EmbeddedCluster;
+import org.bulletinboard.server.replication.Replicator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,5 @@
 package org.bulletinboard.cli;
 
-import org.bulletinboard.server.replication.Replicator;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bulletinboard.health.RoleMetrics;
+import org.bulletinboard.server.replication.Replicator;
 import org.bulletinboard.server.store.DataDirectoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

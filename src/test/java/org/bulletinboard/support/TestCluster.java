@@ -1,11 +1,11 @@
 package org.bulletinboard.support;
 
-import org.bulletinboard.server.replication.Replicator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.bulletinboard.cluster.EmbeddedCluster;
+import org.bulletinboard.server.replication.Replicator;
 
 /** An embedded cluster on loopback and free ports, with short heartbeats so tests run fast. */
 public final class TestCluster {

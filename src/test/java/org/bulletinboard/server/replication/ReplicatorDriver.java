@@ -20,10 +20,14 @@ final class ReplicatorDriver implements AutoCloseable {
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final RoleLoop loop;
 
-    /** Resends every {@code resendInterval}; a write waits 10 s at most for its acknowledgements. */
+    /** Resends every {@code resendInterval}; a write waits 10 s at most for its acknowledgements, from every peer. */
     ReplicatorDriver(ZContext context, String self, Duration resendInterval) {
+        this(context, self, resendInterval, Replicator.AckRule.ALL);
+    }
+
+    ReplicatorDriver(ZContext context, String self, Duration resendInterval, Replicator.AckRule rule) {
         this.replicator = new Replicator(context, self, Stamper.systemClock(), resendInterval, Duration.ofSeconds(10),
-                Replicator.AckRule.ALL, nanos -> { });
+                rule, nanos -> { });
         this.loop = RoleLoop.start("server", self, "replicator", loop -> {
             try {
                 while (loop.running()) {
