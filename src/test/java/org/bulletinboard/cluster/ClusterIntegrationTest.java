@@ -18,7 +18,6 @@ import org.bulletinboard.client.StatusTable;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
-import org.bulletinboard.server.BoardServer;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.BoardView;
 import org.bulletinboard.server.store.Event;

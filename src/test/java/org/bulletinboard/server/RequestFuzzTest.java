@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.bulletinboard.bench.ScratchDirectory;
 import org.bulletinboard.protocol.Envelope;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.ZContext;
 
 /**
  * Coverage-guided fuzzing of a server's request path (Jazzer): any frame, through the same decoding, checks and
@@ -31,7 +29,6 @@ class RequestFuzzTest {
     private static final Logger log = LoggerFactory.getLogger(RequestFuzzTest.class);
 
     private static ScratchDirectory data;
-    private static ZContext context;
     private static BoardStore store;
     private static ClientServices services;
     private static Stamper stamper;
@@ -39,7 +36,6 @@ class RequestFuzzTest {
     @BeforeAll
     static void openStore() throws IOException {
         data = new ScratchDirectory("bbs-fuzz");
-        context = new ZContext();
         stamper = Stamper.systemClock();
         store = BoardStore.open(Path.of(data.path().toString(), "server"), "fuzz", stamper);
         services = new ClientServices(store, () -> { }, () -> Map.of("status", "OK"));
@@ -48,7 +44,6 @@ class RequestFuzzTest {
     @AfterAll
     static void closeStore() throws IOException {
         store.close();
-        context.close();
         data.close();
     }
 
