@@ -114,6 +114,9 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Config config;
     private final BoardServer[] servers;
     private final HealthEndpoint[] serverEndpoints;
+    private final PrometheusMeterRegistry[] serverMetrics;
+    /** The other roles' metrics, closed with the cluster (see {@link RoleMetrics}). */
+    private final List<PrometheusMeterRegistry> registries = new ArrayList<>();
     private final List<Bot> bots = new ArrayList<>();
     private final List<HealthEndpoint> endpoints = new ArrayList<>();
     private final Map<String, Integer> httpPorts = new ConcurrentHashMap<>();
@@ -125,6 +128,13 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.config = config;
         this.servers = new BoardServer[config.servers()];
         this.serverEndpoints = new HealthEndpoint[config.servers()];
+        this.serverMetrics = new PrometheusMeterRegistry[config.servers()];
+    }
+
+    private PrometheusMeterRegistry registry(String role, String node) {
+        PrometheusMeterRegistry registry = RoleMetrics.registry(role, node);
+        registries.add(registry);
+        return registry;
     }
 
     /** Starts the infrastructure and servers, waits (bounded) until every server is ready and replicates to every other. */
@@ -132,15 +142,15 @@ public final class EmbeddedCluster implements AutoCloseable {
         EmbeddedCluster cluster = new EmbeddedCluster(config);
         try {
             int base = config.basePort();
-            PrometheusMeterRegistry metrics = RoleMetrics.registry("reference", "reference");
+            PrometheusMeterRegistry metrics = cluster.registry("reference", "reference");
             cluster.reference = ReferenceServer.start(
                     new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()), metrics);
             cluster.serve("reference", "reference", 0, Optional::empty, metrics);
-            metrics = RoleMetrics.registry("broker", "broker");
+            metrics = cluster.registry("broker", "broker");
             cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1),
                     config.heartbeatInterval()), metrics);
             cluster.serve("broker", "broker", 1, Optional::empty, metrics);
-            metrics = RoleMetrics.registry("proxy", "proxy");
+            metrics = cluster.registry("proxy", "proxy");
             cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)), metrics);
             cluster.serve("proxy", "proxy", 2, Optional::empty, metrics);
             for (int i = 0; i < config.servers(); i++) {
@@ -152,7 +162,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
             for (int i = 0; i < config.bots(); i++) {
                 String name = Bot.randomName();
-                metrics = RoleMetrics.registry("bot", name);
+                metrics = cluster.registry("bot", name);
                 cluster.bots.add(Bot.start(new Bot.Config(config.clientEndpoint(), name, config.botInterval(), 10, 0), metrics));
                 cluster.serve("bot", name, 3 + config.servers() + i, Optional::empty, metrics);
             }
@@ -234,6 +244,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         int base = config.basePort();
         int peerPort = base + 5 + index; // see peerEndpoint
         PrometheusMeterRegistry metrics = RoleMetrics.registry("server", serverName(index));
+        serverMetrics[index] = metrics;
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout(),
@@ -252,6 +263,10 @@ public final class EmbeddedCluster implements AutoCloseable {
             serverEndpoints[index].close();
             endpoints.remove(serverEndpoints[index]);
             serverEndpoints[index] = null;
+        }
+        if (serverMetrics[index] != null) {
+            serverMetrics[index].close();
+            serverMetrics[index] = null;
         }
     }
 
@@ -283,6 +298,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             closeQuietly(role);
         }
         endpoints.forEach(HealthEndpoint::close);
+        registries.forEach(PrometheusMeterRegistry::close);
         log.info("cluster stopped");
     }
 
