@@ -25,7 +25,7 @@ public final class EchoCluster implements AutoCloseable {
         String endpoint = config.serverEndpoint().replace("*", "127.0.0.1");
         for (int i = 0; i < workerCount; i++) {
             workers.add(RoleLoop.start("echo", "echo", "worker-" + i, loop -> PirateWorker.serve(context, endpoint,
-                    config.heartbeatInterval(), loop::running, new PirateWorker.Link(), request -> request)));
+                    config.heartbeatInterval(), loop::running, request -> request)));
         }
     }
 

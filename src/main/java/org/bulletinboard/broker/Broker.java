@@ -252,22 +252,15 @@ public final class Broker implements AutoCloseable {
      * stopped reading) is forgotten and false returned. A blocking send would hang the broker on a vanished peer.
      */
     private boolean sendTo(ZFrame worker, ZMsg message) {
-        boolean sent = true;
-        int left = message.size();
+        boolean sent;
         try {
-            for (ZFrame frame : message) {
-                sent = backend.send(frame.getData(), (--left > 0 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT);
-                if (!sent) {
-                    break; // only the first frame can fail: the rest follow on the same connection
-                }
-            }
+            sent = Sockets.sendWithoutWaiting(backend, message);
         } catch (ZMQException e) {
             if (e.getErrorCode() != ZMQ.Error.EHOSTUNREACH.getCode()) {
                 throw e;
             }
             sent = false; // the identity is no longer connected at all
         }
-        message.destroy();
         if (!sent) {
             List<ClientRequest> orphaned = workers.remove(worker);
             log.info("worker {} is gone; forgotten ({} left)", worker.strhex(), workers.size());

@@ -11,19 +11,24 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
- * A worker's one link to the broker for many requests at once: a DEALER that announces READY with its capacity
- * (see {@link WorkerFrames}), heartbeats, and reconnects when the broker has been silent too long (it died or
- * restarted, or its name now resolves elsewhere); the broker's name is looked up at each connection and retried
- * while it does not resolve. It never blocks: the loop that owns it polls {@link #socket()} with its other
- * sockets, takes requests with {@link #receive()}, answers each with {@link #reply} whenever it is ready, and calls
- * {@link #maintain} on every pass. A reconnection makes a new socket ({@link #generation()} changes); replies
- * to requests from the old one are dropped by the broker, which handed those requests on.
+ * A worker's link to the broker (the ZeroMQ guide's Paranoid Pirate worker, see {@link WorkerFrames}): a DEALER
+ * that announces READY, with its capacity if it takes many requests at once, heartbeats, and reconnects when the
+ * broker has been silent too long (it died or restarted, or its name now resolves elsewhere); the broker's name is
+ * looked up at each connection and retried while it does not resolve. A loop that polls other sockets too polls
+ * {@link #socket()}, takes requests with {@link #receive()}, answers each with {@link #reply} whenever it is ready,
+ * and calls {@link #maintain} on every pass; a loop with no other socket waits in {@link #await()} instead. A
+ * reconnection makes a new socket ({@link #generation()} changes); replies to requests from the old one are
+ * dropped by the broker, which handed those requests on. On leaving, the worker says DISCONNECT so the broker
+ * hands on at once what it still holds.
  */
 public final class BrokerLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerLink.class);
 
     /** A client request: its route (the tag and the client's envelope, to send back in front of the reply) and its frame. */
     public record Request(ZMsg route, byte[] frame) {}
+
+    /** The capacity of a classic worker: one request at a time, announced without a capacity frame, untagged. */
+    public static final int CLASSIC = 0;
 
     private final ZContext context;
     private final String endpoint;
@@ -39,17 +44,19 @@ public final class BrokerLink implements AutoCloseable {
     private long nextHeartbeat;
     private volatile boolean heard;
 
+    /** @param capacity requests the broker may hand this link at once, or {@link #CLASSIC} */
     public BrokerLink(ZContext context, String endpoint, Duration heartbeatInterval, int capacity) {
         this.context = context;
         this.endpoint = endpoint;
         this.heartbeatNanos = heartbeatInterval.toNanos();
         this.expiryNanos = heartbeatNanos * WorkerFrames.LIVENESS;
-        this.capacity = Integer.toString(capacity);
+        this.capacity = capacity == CLASSIC ? null : Integer.toString(capacity);
         open(System.nanoTime());
     }
 
     private void open(long now) {
         socket = Sockets.create(context, SocketType.DEALER);
+        socket.setReceiveTimeOut(Sockets.POLL_MILLIS); // bounds await(); receive() never waits
         connection = new NamedConnection(socket, endpoint, "broker", log);
         generation++;
         announced = false;
@@ -93,14 +100,29 @@ public final class BrokerLink implements AutoCloseable {
     }
 
     private void send(String command) {
-        socket.sendMore(command);
-        socket.send(capacity, ZMQ.DONTWAIT);
+        if (capacity == null) {
+            socket.send(command, ZMQ.DONTWAIT);
+        } else {
+            socket.sendMore(command);
+            socket.send(capacity, ZMQ.DONTWAIT);
+        }
     }
 
     /** The next request waiting, without blocking; null if none. Heartbeats are taken in passing. */
     public Request receive() {
+        return next(ZMQ.DONTWAIT);
+    }
+
+    /** Like {@link #receive()}, but waits up to {@link Sockets#POLL_MILLIS} for a first message. */
+    public Request await() {
+        return next(0);
+    }
+
+    private Request next(int firstFlags) {
+        int flags = firstFlags;
         ZMsg message;
-        while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
+        while ((message = ZMsg.recvMsg(socket, flags)) != null) {
+            flags = ZMQ.DONTWAIT;
             lastHeard = System.nanoTime();
             heard = true;
             states.enter("hears", false, "hearing the broker at {}", endpoint);
@@ -125,13 +147,7 @@ public final class BrokerLink implements AutoCloseable {
         ZMsg message = request.route();
         message.push(WorkerFrames.REPLY);
         message.add(reply);
-        int left = message.size();
-        for (ZFrame frame : message) {
-            if (!socket.send(frame.getData(), (--left > 0 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT)) {
-                break; // only the first frame can fail: the rest follow on the same pipe
-            }
-        }
-        message.destroy();
+        Sockets.sendWithoutWaiting(socket, message);
     }
 
     /** Says goodbye, so the broker hands what this link still holds to others at once. */

@@ -3,8 +3,10 @@ package org.bulletinboard.net;
 import org.bulletinboard.protocol.Fields;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
+import org.zeromq.ZMsg;
 
 /**
  * Creates sockets with the settings every role wants (no linger at close, a bound on frame size), and gives each
@@ -40,6 +42,26 @@ public final class Sockets {
         socket.setSndHWM(100_000);
         socket.setRcvHWM(100_000);
         return socket;
+    }
+
+    /**
+     * Sends a message without blocking, frame after frame, and destroys it; returns false if the socket could not
+     * take it now. Only the first frame can fail: the rest follow on the same pipe.
+     */
+    public static boolean sendWithoutWaiting(ZMQ.Socket socket, ZMsg message) {
+        boolean sent = true;
+        int left = message.size();
+        try {
+            for (ZFrame frame : message) {
+                sent = socket.send(frame.getData(), (--left > 0 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT);
+                if (!sent) {
+                    break;
+                }
+            }
+        } finally {
+            message.destroy();
+        }
+        return sent;
     }
 
     /** Binds and fails loudly with the endpoint in the message, since a port in use is the usual cause. */

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.bulletinboard.net.BrokerLink;
 import org.bulletinboard.net.NamedConnection;
 import org.bulletinboard.net.RoleLoop;
-import org.bulletinboard.net.ServingLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
@@ -29,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -58,8 +58,8 @@ final class ServerLoop implements AutoCloseable {
     /** A reply ready to go to the broker. */
     private record Ready(BrokerLink.Request request, byte[] reply) {}
 
-    /** A write whose acknowledgements are in, and its event, to publish. */
-    private record Acknowledged(Ready write, Event event) {}
+    /** A write: its reply, ready once the write is durable and acknowledged, and its event, to publish then. */
+    private record Write(Ready answer, Event event) {}
 
     /** What the loop serves with. */
     record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
@@ -91,9 +91,8 @@ final class ServerLoop implements AutoCloseable {
     private int statusPending;
     private final List<ZMsg> peerReplies = new ArrayList<>();
     private final List<Ready> readyReplies = new ArrayList<>();
-    private final List<Ready> heldWrites = new ArrayList<>();
-    private final List<Event> heldEvents = new ArrayList<>();
-    private final List<Acknowledged> acknowledged = new ArrayList<>();
+    private final List<Write> heldWrites = new ArrayList<>();
+    private final List<Write> acknowledged = new ArrayList<>();
 
     /** Binds the peer socket now, so a port in use stops the server before any of its threads run. */
     ServerLoop(ZContext context, String node, String peerBind) {
@@ -186,8 +185,10 @@ final class ServerLoop implements AutoCloseable {
         Parts p = parts;
         ZMsg message;
         while (peerReplies.size() < MAX_PER_PASS && (message = ZMsg.recvMsg(peerSocket, ZMQ.DONTWAIT)) != null) {
-            ServingLoop.answer(message, frame -> RequestHandling.reply(frame, p.stamper(), p.peers(), log,
-                    ReplicationMessages.MAX_PEER_FRAME_BYTES, p.observer()));
+            // The last frame is the request; the frames before it, the peer's routing envelope, go back in front.
+            ZFrame request = message.removeLast();
+            message.add(RequestHandling.reply(request == null ? new byte[0] : request.getData(), p.stamper(),
+                    p.peers(), log, ReplicationMessages.MAX_PEER_FRAME_BYTES, p.observer()));
             peerReplies.add(message);
         }
         boolean wrote = false;
@@ -208,13 +209,10 @@ final class ServerLoop implements AutoCloseable {
         // The pass's writes go to the peers before this server's own fsync, so the two fsyncs overlap. That is safe:
         // a write is answered only after both, and an event a peer holds that this server lost in a crash before
         // its fsync keeps its id (this process's origin is never used again) and comes back by catch-up.
-        for (int i = 0; i < heldWrites.size(); i++) {
-            Ready write = heldWrites.get(i);
-            Event event = heldEvents.get(i);
-            p.replicator().replicate(event, () -> acknowledged.add(new Acknowledged(write, event)));
+        for (Write write : heldWrites) {
+            p.replicator().replicate(write.event(), () -> acknowledged.add(write));
         }
         heldWrites.clear();
-        heldEvents.clear();
         p.replicator().flush();
         if (!peerReplies.isEmpty() || wrote) {
             try {
@@ -248,8 +246,7 @@ final class ServerLoop implements AutoCloseable {
         if (written == null) {
             readyReplies.add(new Ready(request, reply));
         } else {
-            heldWrites.add(new Ready(request, reply));
-            heldEvents.add(written);
+            heldWrites.add(new Write(new Ready(request, reply), written));
         }
     }
 
@@ -258,9 +255,9 @@ final class ServerLoop implements AutoCloseable {
      * made is durable (after the pass's fsync), since a write with no peer to wait for is acknowledged at once.
      */
     private void answerAcknowledged() {
-        for (Acknowledged done : acknowledged) {
+        for (Write done : acknowledged) {
             if (broker != null) {
-                broker.reply(done.write().request(), done.write().reply());
+                broker.reply(done.answer().request(), done.answer().reply());
             }
             Event event = done.event();
             if (Publication.isPublished(event) && proxy.maintain()) {
