@@ -43,7 +43,6 @@ public final class RoleLoop implements AutoCloseable {
             }
         });
         OPEN.add(this); // once it has a thread to ask about; a death before this is kept in the death field
-
     }
 
     public static RoleLoop start(String role, String node, String purpose, Consumer<RoleLoop> body) {

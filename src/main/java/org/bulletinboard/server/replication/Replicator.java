@@ -157,6 +157,8 @@ public final class Replicator implements AutoCloseable {
         }
         List<Link> reachable = links.values().stream().filter(link -> link.connection.connected()).toList();
         int needed = rule == AckRule.ALL ? reachable.size() : Math.min(reachable.size(), (links.size() + 1) / 2);
+        Set<String> names = new HashSet<>();
+        reachable.forEach(link -> names.add(link.peer.name()));
         long now = System.nanoTime();
         List<Runnable> doneNow = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -167,9 +169,7 @@ public final class Replicator implements AutoCloseable {
             if (needed == 0) {
                 doneNow.add(batchDone.get(i));
             } else {
-                Set<String> names = new HashSet<>();
-                reachable.forEach(link -> names.add(link.peer.name()));
-                waiting.put(event.id(), new Waiting(names, needed, batchDone.get(i), now));
+                waiting.put(event.id(), new Waiting(new HashSet<>(names), needed, batchDone.get(i), now));
             }
         }
         for (Link link : reachable) {
