@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.client.StatusTable;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.protocol.Envelope;
@@ -23,40 +21,15 @@ import org.bulletinboard.server.store.BoardView;
 import org.bulletinboard.server.store.Event;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.RawClient;
-import org.bulletinboard.support.ClusterWithClient;
-import org.bulletinboard.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bulletinboard.support.SharedClusterTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /** The whole cluster in-process on loopback: every service through the broker, publications through the proxy. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClusterIntegrationTest {
+class ClusterIntegrationTest extends SharedClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private ClusterWithClient running;
-    private EmbeddedCluster cluster;
-    private ZContext context;
-    private BoardClient client;
-
-    @BeforeAll
-    void startCluster(@TempDir Path dataRoot) throws IOException {
-        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3));
-        cluster = running.cluster();
-        context = running.context();
-        client = running.client();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        running.close();
-    }
 
     @Test
     void statusShowsEveryServerWithOneCoordinator() throws Exception {

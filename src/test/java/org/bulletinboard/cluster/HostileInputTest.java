@@ -4,52 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.bench.Barrage;
 import org.bulletinboard.bench.HeapUse;
 import org.bulletinboard.net.RoleThreads;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.server.BoardServer;
-import org.bulletinboard.support.ClusterWithClient;
-import org.bulletinboard.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bulletinboard.support.SharedClusterTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Hostile and malformed input against the whole cluster in-process, through the broker's client port. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputTest {
+class HostileInputTest extends SharedClusterTest {
     /** Frames in the CI barrage; `bbs barrage --embedded --seconds 600 --frames 100000000` is the long soak. */
     private static final long FRAMES = 20_000;
     /** What the old generation may peak at above its level before the barrage (one 2 GiB buffer would show). */
     private static final long OLD_GEN_PEAK_ALLOWANCE = 256L << 20;
     private static final long HEAP_GROWTH_ALLOWANCE = 64L << 20;
-
-    private ClusterWithClient running;
-    private EmbeddedCluster cluster;
-    private BoardClient client;
-
-    @BeforeAll
-    void startCluster(@TempDir Path dataRoot) throws IOException {
-        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3));
-        cluster = running.cluster();
-        client = running.client();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        running.close();
-    }
 
     @Test
     void aBarrageOfMalformedFramesIsRefusedFrameByFrameAndTheClusterStaysWhole() throws Exception {

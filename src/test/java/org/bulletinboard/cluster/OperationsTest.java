@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.client.ClusterCheck;
 import org.bulletinboard.client.StatusTable;
@@ -24,37 +22,19 @@ import org.bulletinboard.protocol.Services;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.FreePorts;
 import org.bulletinboard.support.Http;
-import org.bulletinboard.support.ClusterWithClient;
-import org.bulletinboard.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bulletinboard.support.SharedClusterTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What an operator uses on the in-process cluster: health endpoints, metrics, bbs check, and bbs status. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperationsTest {
+class OperationsTest extends SharedClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** One sample line of the Prometheus text format: a name, optional labels, a value. */
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*})? (-?[0-9.eE+-]+|NaN|[+-]Inf)");
 
-    private ClusterWithClient running;
-    private EmbeddedCluster cluster;
-    private BoardClient client;
-
-    @BeforeAll
-    void startCluster(@TempDir Path dataRoot) throws IOException {
-        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3)
-                .withHttp(FreePorts.block(EmbeddedCluster.Config.httpPortCount(3, 0))));
-        cluster = running.cluster();
-        client = running.client();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        running.close();
+    @Override
+    protected EmbeddedCluster.Config config(Path dataRoot) {
+        return super.config(dataRoot).withHttp(FreePorts.block(EmbeddedCluster.Config.httpPortCount(3, 0)));
     }
 
     @Test

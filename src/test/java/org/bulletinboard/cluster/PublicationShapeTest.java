@@ -5,23 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.protocol.MsgPackCodec;
 import org.bulletinboard.protocol.ProtocolException;
-import org.bulletinboard.support.ClusterWithClient;
-import org.bulletinboard.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.bulletinboard.support.SharedClusterTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -30,27 +21,8 @@ import org.zeromq.ZMsg;
  * level of the payload (as several teams' clients written against the course text do) and one that reads them
  * under {@code data} (ours). Both must find every field of every kind: posts, private messages, announcements.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PublicationShapeTest {
+class PublicationShapeTest extends SharedClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private ClusterWithClient running;
-    private EmbeddedCluster cluster;
-    private ZContext context;
-    private BoardClient client;
-
-    @BeforeAll
-    void startCluster(@TempDir Path dataRoot) throws IOException {
-        running = ClusterWithClient.start(TestCluster.config(dataRoot, 3));
-        cluster = running.cluster();
-        context = running.context();
-        client = running.client();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        running.close();
-    }
 
     @Test
     void everyFieldOfEveryKindIsThereForTopLevelAndNestedReadersAlike() throws Exception {
