@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.bulletinboard.clock.BerkeleyRound;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.net.RequestTimeoutException;
@@ -21,6 +19,7 @@ import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.replication.Peer;
 import org.bulletinboard.server.replication.PeerClient;
+import org.bulletinboard.server.replication.PeerClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -44,30 +43,25 @@ public final class ClockSync implements AutoCloseable {
     /** A round whose spread exceeds this is worth an INFO line; routine ones are logged at DEBUG. */
     static final double NOTABLE_SPREAD_MILLIS = 10;
 
-    private final ZContext context;
     private final String self;
-    private final Stamper stamper;
     private final PhysicalClock physical;
     private final Duration interval;
-    private final Duration timeout;
     private final Supplier<List<Peer>> live;
     private final BooleanSupplier coordinating;
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
-    private final Map<String, PeerClient> clients = new HashMap<>(); // by peer name; used on the loop thread only
     private final Wakeup wakeup = new Wakeup();
+    private final PeerClients clients; // used on the loop thread only
     private final RoleLoop loop;
 
     public ClockSync(ZContext context, String self, Stamper stamper, PhysicalClock physical, Duration interval,
                      Duration timeout, Supplier<List<Peer>> live, BooleanSupplier coordinating, String node) {
-        this.context = context;
         this.self = self;
-        this.stamper = stamper;
         this.physical = physical;
         this.interval = interval;
-        this.timeout = timeout;
         this.live = live;
         this.coordinating = coordinating;
+        this.clients = new PeerClients(context, stamper, timeout, wakeup::stopped);
         // A pass waits for the timer, then a round asks every peer several times within the timeout.
         Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval).plus(timeout.multipliedBy(SAMPLES * 4L));
         this.loop = RoleLoop.start("server", node, "clock-sync", stuckAfter, this::run);
@@ -95,22 +89,8 @@ public final class ClockSync implements AutoCloseable {
                 }
             }
         } finally {
-            clients.values().forEach(PeerClient::close);
+            clients.close();
         }
-    }
-
-    /** The connection to a live peer, made on first use and again when the peer moved to another address. */
-    private PeerClient clientFor(Peer peer) {
-        PeerClient client = clients.get(peer.name());
-        if (client != null && !client.endpoint().equals(peer.address())) {
-            client.close();
-            client = null;
-        }
-        if (client == null) {
-            client = new PeerClient(context, peer, stamper, timeout, wakeup::stopped);
-            clients.put(peer.name(), client);
-        }
-        return client;
     }
 
     private void round() {
@@ -118,20 +98,13 @@ public final class ClockSync implements AutoCloseable {
         offsets.put(self, 0.0);
         Map<String, Peer> reached = new HashMap<>();
         List<Peer> peers = live.get();
-        Set<String> names = peers.stream().map(Peer::name).collect(Collectors.toSet());
-        clients.entrySet().removeIf(entry -> {
-            boolean gone = !names.contains(entry.getKey());
-            if (gone) {
-                entry.getValue().close();
-            }
-            return gone;
-        });
+        clients.keepOnly(peers);
         for (Peer peer : peers) {
             if (peer.name().equals(self) || peer.address() == null) {
                 continue;
             }
             try {
-                offsets.put(peer.name(), bestReading(clientFor(peer), physical::targetMillis, true).offset());
+                offsets.put(peer.name(), bestReading(clients.to(peer), physical::targetMillis, true).offset());
                 reached.put(peer.name(), peer);
             } catch (RequestTimeoutException | ProtocolException e) {
                 log.info("{} missed this clock round ({}); it is asked again next round", peer.name(), e.getMessage());
@@ -141,7 +114,7 @@ public final class ClockSync implements AutoCloseable {
         physical.correct(outcome.corrections().get(self));
         for (Peer peer : reached.values()) {
             try {
-                clientFor(peer).call(Services.CLOCK_ADJUST, Map.of("adjust_ms", outcome.corrections().get(peer.name())));
+                clients.to(peer).call(Services.CLOCK_ADJUST, Map.of("adjust_ms", outcome.corrections().get(peer.name())));
             } catch (RequestTimeoutException | ProtocolException e) {
                 log.info("{} did not take its correction ({}); next round corrects it", peer.name(), e.getMessage());
             }

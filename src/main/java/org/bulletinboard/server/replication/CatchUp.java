@@ -26,21 +26,19 @@ import org.zeromq.ZContext;
  * Anti-entropy: pulls from every live peer the events this server lacks, page by page, by sending its version
  * vector. A round runs at start, whenever the live list changes (a peer joined or came back), and every
  * {@code interval}. The first round, or a bounded wait when no peer list or answer comes, makes the server
- * ready. One thread; its sockets live only for a round.
+ * ready. One thread, which keeps a connection to each live peer between rounds.
  */
 public final class CatchUp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
 
-    private final ZContext context;
     private final String self;
     private final BoardStore store;
-    private final Stamper stamper;
     private final Duration interval;
-    private final Duration requestTimeout;
     private List<Peer> peers; // guarded by this; null until the first list arrives
     private final Wakeup wakeup = new Wakeup();
     private final AtomicLong pulledSinceStart = new AtomicLong();
     private final Map<String, StateLog> peerStates = new HashMap<>(); // by peer name; the loop thread's own
+    private final PeerClients clients; // the loop thread's own
     private final RoleLoop loop;
 
     /**
@@ -49,12 +47,10 @@ public final class CatchUp implements AutoCloseable {
      */
     public CatchUp(ZContext context, String self, BoardStore store, Stamper stamper, Duration interval,
                    Duration requestTimeout, Duration firstListWait, Runnable onReady, String node) {
-        this.context = context;
         this.self = self;
         this.store = store;
-        this.stamper = stamper;
         this.interval = interval;
-        this.requestTimeout = requestTimeout;
+        this.clients = new PeerClients(context, stamper, requestTimeout, wakeup::stopped);
         // A pass waits for the timer (or the first list), then asks each peer for pages within the timeout.
         Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval.compareTo(firstListWait) > 0 ? interval : firstListWait)
                 .plus(requestTimeout.multipliedBy(3));
@@ -82,6 +78,14 @@ public final class CatchUp implements AutoCloseable {
     }
 
     private void run(Duration firstListWait, Runnable onReady, RoleLoop loop) {
+        try {
+            catchUp(firstListWait, onReady, loop);
+        } finally {
+            clients.close();
+        }
+    }
+
+    private void catchUp(Duration firstListWait, Runnable onReady, RoleLoop loop) {
         if (!wakeup.awaitRing(firstListWait.toMillis())) {
             return;
         }
@@ -104,6 +108,7 @@ public final class CatchUp implements AutoCloseable {
     }
 
     private void round(List<Peer> list, RoleLoop loop) {
+        clients.keepOnly(list);
         for (Peer peer : list) {
             if (!wakeup.stopped() && !peer.name().equals(self) && peer.address() != null) {
                 pullFrom(peer, loop);
@@ -121,7 +126,8 @@ public final class CatchUp implements AutoCloseable {
         Long cursor = null;
         int pulled = 0;
         CatchUpPage page;
-        try (PeerClient client = new PeerClient(context, peer, stamper, requestTimeout, wakeup::stopped)) {
+        try {
+            PeerClient client = clients.to(peer);
             do {
                 loop.progress();
                 page = ReplicationMessages.catchUpPage(
