@@ -3,6 +3,7 @@ package org.bulletinboard.broker;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
@@ -69,12 +70,13 @@ public final class Broker implements AutoCloseable {
     }
 
     private void run(RoleLoop loop) {
-        try (ZMQ.Poller poller = context.createPoller(2)) {
+        try (ZMQ.Poller poller = context.createPoller(3)) {
             poller.register(backend, ZMQ.Poller.POLLIN);
             poller.register(frontend, ZMQ.Poller.POLLIN);
+            loop.registerWake(poller);
             long nextHeartbeat = System.nanoTime() + heartbeatInterval.toNanos();
             while (loop.running()) {
-                poller.poll(Sockets.POLL_MILLIS);
+                loop.poll(poller, timeoutMillis(nextHeartbeat - System.nanoTime()));
                 long now = System.nanoTime();
                 if (poller.pollin(0)) {
                     ZMsg message;
@@ -101,6 +103,15 @@ public final class Broker implements AutoCloseable {
             frontend.close();
             backend.close();
         }
+    }
+
+    /**
+     * Until the next heartbeat is due; while requests wait for a worker, at most {@link Sockets#POLL_MILLIS}, so that
+     * they expire on time.
+     */
+    private long timeoutMillis(long untilHeartbeatNanos) {
+        long bound = pending.size() > 0 ? Sockets.POLL_MILLIS : RoleLoop.IDLE_POLL_MILLIS;
+        return Math.max(1, Math.min(bound, TimeUnit.NANOSECONDS.toMillis(untilHeartbeatNanos) + 1));
     }
 
     private void fromWorker(ZMsg message, long now) {

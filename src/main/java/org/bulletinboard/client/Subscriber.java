@@ -37,12 +37,14 @@ final class Subscriber implements AutoCloseable {
         this.loop = RoleLoop.start("client", node, "subscriber", loop -> {
             ZMQ.Socket socket = Sockets.create(context, SocketType.SUB);
             NamedConnection proxy = new NamedConnection(socket, proxyEndpoint, "proxy", log);
-            try (ZMQ.Poller poller = context.createPoller(1)) {
+            try (ZMQ.Poller poller = context.createPoller(2)) {
                 poller.register(socket, ZMQ.Poller.POLLIN);
+                loop.registerWake(poller);
                 while (loop.running()) {
-                    proxy.maintain();
+                    boolean connected = proxy.maintain();
                     applyChanges(socket);
-                    if (poller.poll(Sockets.POLL_MILLIS) <= 0) {
+                    loop.poll(poller, connected ? RoleLoop.IDLE_POLL_MILLIS : Sockets.POLL_MILLIS);
+                    if (!poller.pollin(0)) {
                         continue;
                     }
                     ZMsg message;
@@ -72,12 +74,14 @@ final class Subscriber implements AutoCloseable {
     void subscribe(String topic) {
         if (topics.add(topic)) {
             changes.add(new Change(topic, true));
+            loop.wake();
         }
     }
 
     void unsubscribe(String topic) {
         if (topics.remove(topic)) {
             changes.add(new Change(topic, false));
+            loop.wake();
         }
     }
 

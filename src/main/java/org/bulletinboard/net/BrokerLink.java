@@ -1,6 +1,7 @@
 package org.bulletinboard.net;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.bulletinboard.protocol.WorkerFrames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,18 @@ public final class BrokerLink implements AutoCloseable {
             send(WorkerFrames.HEARTBEAT);
             nextHeartbeat = now + heartbeatNanos;
         }
+    }
+
+    /**
+     * How long the owner may wait before {@link #maintain} has something to do: a heartbeat to send or a silence to
+     * notice; while still connecting, {@link Sockets#POLL_MILLIS}.
+     */
+    public long millisUntilDue(long now) {
+        if (!announced) {
+            return Sockets.POLL_MILLIS;
+        }
+        long due = Math.min(nextHeartbeat - now, lastHeard + expiryNanos - now);
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(due) + 1);
     }
 
     private void send(String command) {

@@ -1,29 +1,26 @@
 package org.bulletinboard.net;
 
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
- * Forwards whole multipart messages between two sockets in both directions (a steerable zmq_proxy), polling
- * with a bounded timeout so the loop sees its stop flag. Runs on the one thread that owns both sockets and
- * closes them when it ends.
+ * Forwards whole multipart messages between two sockets in both directions (a steerable zmq_proxy), until its
+ * loop is stopped. Runs on the loop's thread, which owns both sockets and closes them when it ends.
  */
 public final class SocketRelay {
     private SocketRelay() {}
 
     /** @param forwarded told of each message moved, {@code true} for first to second, {@code false} for back */
-    public static void run(ZContext context, ZMQ.Socket first, ZMQ.Socket second, BooleanSupplier running,
+    public static void run(ZContext context, ZMQ.Socket first, ZMQ.Socket second, RoleLoop loop,
                            Consumer<Boolean> forwarded) {
-        try (ZMQ.Poller poller = context.createPoller(2)) {
+        try (ZMQ.Poller poller = context.createPoller(3)) {
             poller.register(first, ZMQ.Poller.POLLIN);
             poller.register(second, ZMQ.Poller.POLLIN);
-            while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-                if (poller.poll(Sockets.POLL_MILLIS) <= 0) {
-                    continue;
-                }
+            loop.registerWake(poller);
+            while (loop.running()) {
+                loop.poll(poller, RoleLoop.IDLE_POLL_MILLIS);
                 if (poller.pollin(0)) {
                     drain(first, second, () -> forwarded.accept(true));
                 }

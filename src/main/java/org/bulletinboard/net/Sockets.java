@@ -13,7 +13,10 @@ import org.zeromq.ZMsg;
  * role its ZeroMQ context.
  */
 public final class Sockets {
-    /** How long a socket loop blocks in a poll before it looks at its stop flag again. */
+    /**
+     * How long a loop blocks while something is due soon (a connection to retry, a request to expire), and how long
+     * a blocking receive waits before it looks at its stop flag again. An idle loop waits longer ({@link RoleLoop}).
+     */
     public static final int POLL_MILLIS = 100;
     /** The process's one ZeroMQ context, with its one I/O thread; never closed (it ends with the process). */
     private static final ZContext PROCESS = new ZContext();

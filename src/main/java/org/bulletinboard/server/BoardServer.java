@@ -124,9 +124,13 @@ public final class BoardServer implements AutoCloseable {
                     PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
                     config.heartbeatInterval(), stamper, peers -> {
+                        boolean changed = !peers.equals(live);
                         live = List.copyOf(peers);
                         replicator.updatePeers(peers);
                         catchUp.updatePeers(peers);
+                        if (changed) {
+                            serverLoop.wake(); // it applies the new list at once instead of at its next timer
+                        }
                     });
         } catch (RuntimeException e) {
             close();

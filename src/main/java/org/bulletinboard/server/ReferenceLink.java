@@ -23,7 +23,8 @@ import org.zeromq.ZContext;
 
 /**
  * The server's conversation with the reference server: get a rank, then every heartbeat interval send a
- * heartbeat and fetch the live list, handing the peers to replication. A silent reference server is retried
+ * heartbeat and hand the live list to replication. Our reference server puts the list in its heartbeat reply; from
+ * one that does not, the list is fetched with {@code list}. A silent reference server is retried
  * (Lazy Pirate) without stopping the server; the next heartbeat re-registers it if the reference restarted. On
  * close the server says it is leaving, so its peers stop counting on it at once rather than after its heartbeats
  * stop.
@@ -76,9 +77,10 @@ final class ReferenceLink implements AutoCloseable {
                     registered = true;
                     log.info("registered with the reference server at {}: rank {}", reference.endpoint(), rank);
                 }
-                rank = rankOf(call(reference, Services.HEARTBEAT));
+                Map<String, Object> beat = call(reference, Services.HEARTBEAT);
+                rank = rankOf(beat);
                 lastHeartbeatNanos = System.nanoTime();
-                listener.onPeers(peers(call(reference, Services.LIST)));
+                listener.onPeers(peers(beat.containsKey("list") ? beat : call(reference, Services.LIST)));
                 states.enter("answering", false, "reference server at {} answers", reference.endpoint());
             } catch (RequestTimeoutException e) {
                 states.enter("silent", true, "reference server silent: {}", e.getMessage());

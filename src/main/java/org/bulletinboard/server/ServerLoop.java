@@ -46,12 +46,12 @@ final class ServerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerLoop.class);
     /** Requests the broker may hand this server at once. */
     static final int CAPACITY = 1024;
+    /** Wakes the {@code status} thread on close; never served. */
+    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0]);
     /** Requests read from one socket in one pass: bounds what one busy socket delays. */
     private static final int MAX_PER_PASS = 256;
     /** How often the loop wakes while writes wait for acknowledgements, to time them out. */
     private static final long WAITING_POLL_MILLIS = 10;
-    /** How often it wakes while a {@code status} is served off the loop, to send its reply. */
-    private static final long OFF_LOOP_POLL_MILLIS = 2;
     /** {@code status} requests waiting for the thread that serves them; more are refused. */
     private static final int OFF_LOOP_QUEUE = 16;
 
@@ -78,7 +78,7 @@ final class ServerLoop implements AutoCloseable {
     private Links links;
     private volatile boolean serveClients;
     private volatile boolean brokerHeard;
-    private RoleLoop loop;
+    private volatile RoleLoop loop;
     private RoleLoop statusLoop;
 
     // Owned by the loop thread.
@@ -88,7 +88,6 @@ final class ServerLoop implements AutoCloseable {
     private ZMQ.Poller poller;
     private long polledBroker = -1;
     private long polledPeers = -1;
-    private int statusPending;
     private final List<ZMsg> peerReplies = new ArrayList<>();
     private final List<Ready> readyReplies = new ArrayList<>();
     private final List<Write> heldWrites = new ArrayList<>();
@@ -114,6 +113,15 @@ final class ServerLoop implements AutoCloseable {
     /** From now on the server takes client requests from the broker. */
     void serveClients() {
         serveClients = true;
+        wake();
+    }
+
+    /** Ends the loop's wait now, for news its sockets do not bring (a changed peer list, a status reply); any thread. */
+    void wake() {
+        RoleLoop current = loop;
+        if (current != null) {
+            current.wake();
+        }
     }
 
     /** Whether the link to the broker hears it. */
@@ -130,11 +138,11 @@ final class ServerLoop implements AutoCloseable {
                 if (serveClients && broker == null) {
                     broker = new BrokerLink(context, links.brokerEndpoint(), links.heartbeatInterval(), CAPACITY);
                 }
-                pollerFor(broker).poll(timeoutMillis());
+                loop.poll(pollerFor(broker, loop), timeoutMillis());
                 serve(true);
                 maintain();
             }
-            drain();
+            drain(loop);
         } finally {
             if (poller != null) {
                 poller.close();
@@ -148,15 +156,21 @@ final class ServerLoop implements AutoCloseable {
         }
     }
 
+    /** Briefly while writes wait for acknowledgements; otherwise until a timer of the broker link is due. */
     private long timeoutMillis() {
-        if (statusPending > 0) {
-            return OFF_LOOP_POLL_MILLIS;
+        Replicator replicator = parts.replicator();
+        if (replicator.hasWaiting()) {
+            return WAITING_POLL_MILLIS;
         }
-        return parts.replicator().hasWaiting() ? WAITING_POLL_MILLIS : Sockets.POLL_MILLIS;
+        if (!replicator.settled() || !proxy.connected()) {
+            return Sockets.POLL_MILLIS;
+        }
+        return broker == null ? RoleLoop.IDLE_POLL_MILLIS
+                : Math.min(RoleLoop.IDLE_POLL_MILLIS, broker.millisUntilDue(System.nanoTime()));
     }
 
     /** The poller over the current sockets, made again whenever the broker link or the peer links change. */
-    private ZMQ.Poller pollerFor(BrokerLink broker) {
+    private ZMQ.Poller pollerFor(BrokerLink broker, RoleLoop loop) {
         long brokerGeneration = broker == null ? 0 : broker.generation();
         long peersGeneration = parts.replicator().generation();
         if (poller == null || brokerGeneration != polledBroker || peersGeneration != polledPeers) {
@@ -164,12 +178,13 @@ final class ServerLoop implements AutoCloseable {
                 poller.close();
             }
             List<ZMQ.Socket> peers = parts.replicator().sockets();
-            poller = context.createPoller(2 + peers.size());
+            poller = context.createPoller(3 + peers.size());
             poller.register(peerSocket, ZMQ.Poller.POLLIN);
             if (broker != null) {
                 poller.register(broker.socket(), ZMQ.Poller.POLLIN);
             }
             peers.forEach(socket -> poller.register(socket, ZMQ.Poller.POLLIN));
+            loop.registerWake(poller);
             polledBroker = brokerGeneration;
             polledPeers = peersGeneration;
         }
@@ -202,7 +217,6 @@ final class ServerLoop implements AutoCloseable {
         }
         Ready offLoop;
         while ((offLoop = statusReplies.poll()) != null) {
-            statusPending--;
             readyReplies.add(offLoop);
         }
         p.replicator().receiveAcks();
@@ -232,9 +246,7 @@ final class ServerLoop implements AutoCloseable {
     private void serveClient(BrokerLink.Request request) {
         Parts p = parts;
         if (Services.STATUS.equals(Envelope.serviceOrError(request.frame()))) {
-            if (statusRequests.offer(request)) {
-                statusPending++;
-            } else {
+            if (!statusRequests.offer(request)) {
                 readyReplies.add(new Ready(request, p.stamper().envelope(Services.STATUS, Replies.error(
                         Services.STATUS, "too many status requests at once; try again")).encode()));
             }
@@ -285,10 +297,10 @@ final class ServerLoop implements AutoCloseable {
      * handed on when it leaves), finishes the writes in hand within the acknowledgement timeout, then leaves the
      * broker.
      */
-    private void drain() {
+    private void drain(RoleLoop loop) {
         long deadline = System.nanoTime() + links.ackTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
         while (parts.replicator().hasWaiting() && System.nanoTime() - deadline < 0) {
-            pollerFor(broker).poll(WAITING_POLL_MILLIS);
+            loop.poll(pollerFor(broker, loop), WAITING_POLL_MILLIS);
             serve(false);
             parts.replicator().maintain();
             answerAcknowledged();
@@ -303,10 +315,11 @@ final class ServerLoop implements AutoCloseable {
         Parts p = parts;
         try {
             while (statusLoop.running()) {
-                BrokerLink.Request request = statusRequests.poll(Sockets.POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (request != null) {
+                BrokerLink.Request request = statusRequests.poll(RoleLoop.IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (request != null && request != STOP_STATUS) {
                     statusReplies.add(new Ready(request, RequestHandling.reply(request.frame(), p.stamper(),
                             p.clients(), log, Fields.MAX_FRAME_BYTES, p.observer())));
+                    wake();
                 }
             }
         } catch (InterruptedException e) {
@@ -319,6 +332,8 @@ final class ServerLoop implements AutoCloseable {
     public void close() {
         if (loop != null) {
             loop.close(); // the loop closes its sockets
+            statusLoop.stop();
+            statusRequests.offer(STOP_STATUS); // if the queue is full, the thread is busy and sees the stop soon
             statusLoop.close();
         } else {
             peerSocket.close();

@@ -50,6 +50,16 @@ class ReferenceServerTest {
     }
 
     @Test
+    void aHeartbeatReplyCarriesTheLiveListBesideTheCoursesFields() {
+        client.call("rank", Map.of("user", "server-a", "address", "tcp://a:5560"));
+        Envelope beat = client.call("heartbeat", Map.of("user", "server-b"));
+        assertEquals("OK", beat.data().get("status"));
+        assertEquals(2L, beat.data().get("rank"));
+        assertEquals(list(), beat.data().get("list"));
+        assertEquals(List.of("server-a", "server-b"), names());
+    }
+
+    @Test
     void aSilentServerDropsOutAndComesBackWithItsRank() {
         rank("server-a");
         rank("server-b");

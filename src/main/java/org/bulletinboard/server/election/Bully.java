@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -86,6 +87,7 @@ public final class Bully implements AutoCloseable {
         log.info("election message from {}; answering OK and holding our own",
                 request.data().getOrDefault("from", "a lower-ranked server"));
         electionRequested.set(true);
+        loop.wake();
         return Map.of("election", "OK");
     }
 
@@ -95,15 +97,17 @@ public final class Bully implements AutoCloseable {
         ZMQ.Socket announcements = Sockets.create(context, SocketType.SUB);
         announcements.subscribe(Services.SERVERS_TOPIC.getBytes(ZMQ.CHARSET));
         NamedConnection fromProxy = new NamedConnection(announcements, proxySubscribers, "proxy (subscribers)", log);
-        announcements.setReceiveTimeOut(Sockets.POLL_MILLIS);
         long nextCheck = System.nanoTime() + intervalNanos;
         boolean electionNeeded = false;
-        try {
+        try (ZMQ.Poller poller = context.createPoller(2)) {
+            poller.register(announcements, ZMQ.Poller.POLLIN);
+            loop.registerWake(poller);
             while (loop.running()) {
-                toProxy.maintain();
-                fromProxy.maintain();
-                ZMsg message = ZMsg.recvMsg(announcements, 0);
-                if (message != null) {
+                boolean connected = toProxy.maintain() & fromProxy.maintain();
+                long untilCheck = TimeUnit.NANOSECONDS.toMillis(nextCheck - System.nanoTime()) + 1;
+                loop.poll(poller, Math.max(1, Math.min(untilCheck, connected ? RoleLoop.IDLE_POLL_MILLIS : Sockets.POLL_MILLIS)));
+                ZMsg message;
+                while ((message = ZMsg.recvMsg(announcements, ZMQ.DONTWAIT)) != null) {
                     electionNeeded |= onAnnouncement(message);
                 }
                 long now = System.nanoTime();

@@ -144,6 +144,14 @@ public final class Replicator implements AutoCloseable {
         return !waiting.isEmpty();
     }
 
+    /**
+     * Whether {@link #maintain} has nothing to do until the peer list changes: no write waiting, nothing
+     * unacknowledged to resend, every link connected.
+     */
+    public boolean settled() {
+        return waiting.isEmpty() && unackedEvents == 0 && linkCount == links.size();
+    }
+
     /** Queues a durable event for the next {@link #flush}; {@code done} runs once its acknowledgements are in. */
     public void replicate(Event event, Runnable done) {
         batch.add(event);
