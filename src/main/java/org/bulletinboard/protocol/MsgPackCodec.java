@@ -26,11 +26,16 @@ import org.msgpack.value.ValueType;
 public final class MsgPackCodec {
     static final int MAX_DEPTH = 16;
     static final int MAX_CONTAINER_SIZE = 100_000;
+    /**
+     * Packers start with a 512-byte buffer, grown as needed. The default, 8 KiB, was a quarter of everything the
+     * servers allocated per write (most frames are a few hundred bytes), and so of what the garbage collector did.
+     */
+    private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(512);
 
     private MsgPackCodec() {}
 
     public static byte[] encode(Object value) {
-        try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker packer = PACKER.newBufferPacker()) {
             pack(packer, value);
             return packer.toByteArray();
         } catch (IOException e) {
