@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.zeromq.ZMQ;
 
@@ -43,9 +44,10 @@ public final class RoleLoop implements AutoCloseable {
     private volatile String death;
     /** Written to by {@link #wake}; its reading end sits in the loop's poller. */
     private final Pipe wakePipe;
-    /** The poller the loop polls through {@link #poll}, and where the wake-up sits in it. Loop thread only. */
+    /** Set after each write to the pipe, so the loop reads the pipe only when there is something to read. */
+    private final AtomicBoolean woken = new AtomicBoolean();
+    /** The poller the loop polls through {@link #poll}. Loop thread only. */
     private ZMQ.Poller wakePoller;
-    private int wakeIndex;
     private final Thread thread;
 
     private RoleLoop(String role, String node, String purpose, Duration stuckAfter, Consumer<RoleLoop> body) {
@@ -121,14 +123,14 @@ public final class RoleLoop implements AutoCloseable {
             throw new IllegalStateException("poll through a poller with this loop's wake-up registered");
         }
         poller.poll(timeoutMillis);
-        if (poller.pollin(wakeIndex)) {
+        if (woken.getAndSet(false)) {
             drainWakePipe();
         }
     }
 
     /** Puts this loop's wake-up into {@code poller}, so that {@link #poll} on it returns when the loop is woken. */
     public void registerWake(ZMQ.Poller poller) {
-        wakeIndex = poller.register(wakePipe.source(), ZMQ.Poller.POLLIN);
+        poller.register(wakePipe.source(), ZMQ.Poller.POLLIN);
         wakePoller = poller;
     }
 
@@ -142,6 +144,9 @@ public final class RoleLoop implements AutoCloseable {
         } catch (IOException e) {
             // closed: the loop has ended, so there is nothing left to wake; or full: it will wake anyway
         }
+        // After the write: a loop that sees the flag finds the byte. (Set first, the loop could read the pipe
+        // empty, clear the flag, and then poll a pipe that stays readable, spinning.)
+        woken.set(true);
     }
 
     private static Pipe openWakePipe() {
@@ -155,10 +160,7 @@ public final class RoleLoop implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads away the wake-ups, so that the next poll blocks again. JeroMQ 0.5.4 may report the pipe readable from an
-     * earlier selection; the read then finds nothing, which costs one system call and no extra pass.
-     */
+    /** Reads away the wake-ups, so that the next poll blocks again. */
     private void drainWakePipe() {
         ByteBuffer buffer = ByteBuffer.allocate(16);
         try {
