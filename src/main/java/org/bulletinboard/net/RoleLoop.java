@@ -153,6 +153,8 @@ public final class RoleLoop implements AutoCloseable {
         try {
             Pipe pipe = Pipe.open();
             pipe.source().configureBlocking(false);
+            // Non-blocking also means that a write from an interrupted thread leaves it open (a blocking channel
+            // would close for good, and its reading end, forever readable, would make the loop spin).
             pipe.sink().configureBlocking(false);
             return pipe;
         } catch (IOException e) {

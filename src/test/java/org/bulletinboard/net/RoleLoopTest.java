@@ -53,6 +53,20 @@ class RoleLoopTest {
     }
 
     @Test
+    void anInterruptedCallerWakesTheLoopWithoutBreakingItsWakeUp() {
+        try (RoleLoop loop = pollingLoop()) {
+            Thread.currentThread().interrupt();
+            loop.wake();
+            assertTrue(Thread.interrupted(), "the caller keeps its interrupt");
+            Await.until(Duration.ofSeconds(10), "the woken poll to end", () -> passes.get() >= 1);
+            loop.wake();
+            Await.until(Duration.ofSeconds(10), "the second wake to end the next poll", () -> passes.get() >= 2);
+            // Had the interrupt closed the pipe, it would stay readable, and the loop spin through thousands of passes.
+            assertTrue(passes.get() <= 3, "passes after two wakes: " + passes.get());
+        }
+    }
+
+    @Test
     void stopEndsALongPollAtOnce() {
         RoleLoop loop = pollingLoop();
         loop.stop();
