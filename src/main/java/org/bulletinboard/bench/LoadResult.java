@@ -32,6 +32,12 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         return completed == 0 || cost.threadsCpuNanos() < 0 ? Double.NaN : cost.threadsCpuNanos() / 1e6 / completed;
     }
 
+    /** Kilobytes the cluster's own threads allocated per successful request; NaN where they were not told apart. */
+    public double clusterKilobytesPerRequest() {
+        return completed == 0 || cost.threadsAllocatedBytes() < 0 ? Double.NaN
+                : cost.threadsAllocatedBytes() / 1024.0 / completed;
+    }
+
     /** Context switches per successful request in the measured window; NaN where they cannot be read. */
     public double contextSwitchesPerRequest() {
         return completed == 0 || cost.contextSwitches() < 0 ? Double.NaN : (double) cost.contextSwitches() / completed;
@@ -58,6 +64,9 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         costs.put("cores_busy", round(cost.cores()));
         if (cost.threadsCpuNanos() >= 0) {
             costs.put("cluster_threads_cpu_ms_per_request", round(clusterCpuMillisPerRequest()));
+            costs.put("cluster_threads_allocated_kb_per_request", round(clusterKilobytesPerRequest()));
+            costs.put("gc_collections", cost.collections().count());
+            costs.put("gc_ms", cost.collections().millis());
         }
         if (cost.contextSwitches() >= 0) {
             costs.put("context_switches_per_request", round(contextSwitchesPerRequest()));
@@ -106,6 +115,9 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         if (cost.threadsCpuNanos() >= 0) {
             out.printf("  cost of the cluster's own threads (its loops and ZeroMQ I/O threads, not the load generator, "
                     + "JIT or GC): %.3f ms CPU per request%n", clusterCpuMillisPerRequest());
+            out.printf("  garbage: the cluster's threads allocated %.1f KB per request; this JVM collected %d times, "
+                    + "for %d ms in all%n", clusterKilobytesPerRequest(), cost.collections().count(),
+                    cost.collections().millis());
         }
         out.printf("  %-10s %8s %8s %8s %8s %8s %8s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
         printRow(out, "all", latencyMicros);

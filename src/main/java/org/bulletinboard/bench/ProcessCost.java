@@ -1,6 +1,7 @@
 package org.bulletinboard.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -14,19 +15,47 @@ import java.util.stream.Stream;
  * What processes spent over a measured window, from their own accounting: CPU time (user and system, every
  * thread) and context switches (voluntary and not, summed over the threads alive at each reading; /proc keeps
  * no total for threads that ended). Read from /proc where it exists; elsewhere only this process's CPU time,
- * from the JVM, and no context switches. Optionally also the CPU time of some of this process's threads: those
- * of a cluster started in it, without the load generator's threads and the JVM's compiler and GC threads.
+ * from the JVM, and no context switches. Optionally also the CPU time and the bytes allocated of some of this
+ * process's threads: those of a cluster started in it, without the load generator's threads and the JVM's compiler
+ * and GC threads; and then the garbage collections of this JVM.
  */
 public final class ProcessCost {
     /** Clock ticks per second in /proc's CPU times: USER_HZ, 100 on every Linux architecture Java runs on. */
     private static final long TICKS_PER_SECOND = 100;
     private static final Path PROC = Path.of("/proc");
 
-    /** One reading; {@code contextSwitches} is -1 where they cannot be read, {@code threadsCpuNanos} without threads. */
-    record Reading(long cpuNanos, long contextSwitches, long threadsCpuNanos) {}
+    /**
+     * One reading; {@code contextSwitches} is -1 where they cannot be read; the threads' CPU and allocation and the
+     * collections are -1 without chosen threads.
+     */
+    record Reading(long cpuNanos, long contextSwitches, long threadsCpuNanos, long threadsAllocatedBytes,
+                   Collections collections) {}
 
-    /** What a window cost: CPU and context switches between two readings, and the chosen threads' CPU (-1: none). */
-    record Spent(String processes, long cpuNanos, long contextSwitches, long threadsCpuNanos, long windowNanos) {
+    /** This JVM's garbage collections so far, as its collectors count them (none: -1). */
+    record Collections(long count, long millis) {
+        static final Collections NONE = new Collections(-1, -1);
+
+        static Collections ofThisJvm() {
+            long count = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, collector.getCollectionCount());
+                millis += Math.max(0, collector.getCollectionTime());
+            }
+            return new Collections(count, millis);
+        }
+
+        Collections since(Collections before) {
+            return before.count() < 0 ? NONE : new Collections(count - before.count(), millis - before.millis());
+        }
+    }
+
+    /**
+     * What a window cost: CPU and context switches between two readings, and the chosen threads' CPU and allocated
+     * bytes and the JVM's collections (-1: none).
+     */
+    record Spent(String processes, long cpuNanos, long contextSwitches, long threadsCpuNanos,
+                 long threadsAllocatedBytes, Collections collections, long windowNanos) {
         /** Cores busy on average over the window. */
         double cores() {
             return (double) cpuNanos / windowNanos;
@@ -77,12 +106,29 @@ public final class ProcessCost {
                 if (pid != ProcessHandle.current().pid()) {
                     throw new IllegalStateException("no process " + pid + " to measure");
                 }
-                return new Reading(ownCpuNanos(), -1, threadsCpuNanos());
+                return new Reading(ownCpuNanos(), -1, threadsCpuNanos(), threadsAllocatedBytes(), collections());
             }
             cpu += cpuNanos(process);
             switches += contextSwitches(process);
         }
-        return new Reading(cpu, switches, threadsCpuNanos());
+        return new Reading(cpu, switches, threadsCpuNanos(), threadsAllocatedBytes(), collections());
+    }
+
+    private Collections collections() {
+        return threads.isEmpty() ? Collections.NONE : Collections.ofThisJvm();
+    }
+
+    /** Bytes the chosen threads allocated on the heap so far; a thread that ended is not counted in either reading. */
+    private long threadsAllocatedBytes() {
+        if (threads.isEmpty()) {
+            return -1;
+        }
+        long[] ids = threads.stream().mapToLong(Long::longValue).toArray();
+        long total = 0;
+        for (long bytes : ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(ids)) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 
     /** The chosen threads' CPU time; a thread that ended is not counted in either reading. */
@@ -101,7 +147,10 @@ public final class ProcessCost {
     Spent between(Reading before, Reading after, long windowNanos) {
         long switches = before.contextSwitches() < 0 ? -1 : after.contextSwitches() - before.contextSwitches();
         long threadsCpu = before.threadsCpuNanos() < 0 ? -1 : after.threadsCpuNanos() - before.threadsCpuNanos();
-        return new Spent(description, after.cpuNanos() - before.cpuNanos(), switches, threadsCpu, windowNanos);
+        long allocated = before.threadsAllocatedBytes() < 0 ? -1
+                : after.threadsAllocatedBytes() - before.threadsAllocatedBytes();
+        return new Spent(description, after.cpuNanos() - before.cpuNanos(), switches, threadsCpu, allocated,
+                after.collections().since(before.collections()), windowNanos);
     }
 
     private static long ownCpuNanos() {
