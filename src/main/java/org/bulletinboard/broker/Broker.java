@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -70,9 +71,9 @@ public final class Broker implements AutoCloseable {
     }
 
     private void run(RoleLoop loop) {
-        try (ZMQ.Poller poller = context.createPoller(3)) {
-            poller.register(backend, ZMQ.Poller.POLLIN);
-            poller.register(frontend, ZMQ.Poller.POLLIN);
+        try (LoopPoller poller = new LoopPoller()) {
+            poller.register(backend);
+            poller.register(frontend);
             loop.registerWake(poller);
             long nextHeartbeat = System.nanoTime() + heartbeatInterval.toNanos();
             while (loop.running()) {

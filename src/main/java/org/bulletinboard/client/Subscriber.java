@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,8 @@ final class Subscriber implements AutoCloseable {
         this.loop = RoleLoop.start("client", node, "subscriber", loop -> {
             ZMQ.Socket socket = Sockets.create(context, SocketType.SUB);
             NamedConnection proxy = new NamedConnection(socket, proxyEndpoint, "proxy", log);
-            try (ZMQ.Poller poller = context.createPoller(2)) {
-                poller.register(socket, ZMQ.Poller.POLLIN);
+            try (LoopPoller poller = new LoopPoller()) {
+                poller.register(socket);
                 loop.registerWake(poller);
                 while (loop.running()) {
                     boolean connected = proxy.maintain();

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.zeromq.ZMQ;
 
 /**
  * One loop thread of a role, with its life cycle. It starts with the role and node in the logging context
@@ -20,12 +18,16 @@ import org.zeromq.ZMQ;
  * ended by an exception, or ended without being stopped); or stuck (no pass within its bound, which is longer than
  * anything it legitimately waits for). That is how a role reports a loop gone instead of looking alive without it.
  *
- * <p>A loop that waits in a ZeroMQ poll does so through {@link #poll}, which {@link #wake} and {@link #stop} cut
- * short from any thread: so an idle loop sleeps for {@link #IDLE_POLL_MILLIS} between passes (or until its next
- * timer), instead of waking ten times a second to look at its stop flag, and still stops at once.
+ * <p>A loop that waits on its sockets does so through {@link #poll}, on a {@link LoopPoller} that also holds a pipe
+ * which {@link #wake} and {@link #stop} write to from any thread: so an idle loop sleeps for
+ * {@link #IDLE_POLL_MILLIS} between passes (or until its next timer), instead of waking ten times a second to look at
+ * its stop flag, and still stops at once.
  */
 public final class RoleLoop implements AutoCloseable {
-    /** Socket loops pass at least every {@link #IDLE_POLL_MILLIS} and serve a request in well under a second: ten seconds idle is stuck. */
+    /**
+     * Socket loops pass at least every {@link #IDLE_POLL_MILLIS} and serve a request in well under a second: ten
+     * seconds idle is stuck.
+     */
     public static final Duration DEFAULT_STUCK_AFTER = Duration.ofSeconds(10);
     /**
      * The longest a loop with nothing to do blocks in {@link #poll}: on this project's 2-vCPU VM every wake-up of an
@@ -44,10 +46,9 @@ public final class RoleLoop implements AutoCloseable {
     private volatile String death;
     /** Written to by {@link #wake}; its reading end sits in the loop's poller. */
     private final Pipe wakePipe;
-    /** Set after each write to the pipe, so the loop reads the pipe only when there is something to read. */
-    private final AtomicBoolean woken = new AtomicBoolean();
-    /** The poller the loop polls through {@link #poll}. Loop thread only. */
-    private ZMQ.Poller wakePoller;
+    /** The poller the loop polls through {@link #poll}, and where the pipe sits in it. Loop thread only. */
+    private LoopPoller wakePoller;
+    private int wakeIndex;
     private final Thread thread;
 
     private RoleLoop(String role, String node, String purpose, Duration stuckAfter, Consumer<RoleLoop> body) {
@@ -118,19 +119,19 @@ public final class RoleLoop implements AutoCloseable {
      * Polls {@code poller} for up to {@code timeoutMillis}, returning early on {@link #wake} or {@link #stop} as well
      * as on the poller's own events. The poller must have had {@link #registerWake} called on it. Loop thread only.
      */
-    public void poll(ZMQ.Poller poller, long timeoutMillis) {
+    public void poll(LoopPoller poller, long timeoutMillis) {
         if (poller != wakePoller) {
             throw new IllegalStateException("poll through a poller with this loop's wake-up registered");
         }
         poller.poll(timeoutMillis);
-        if (woken.getAndSet(false)) {
+        if (poller.channelReadable(wakeIndex)) {
             drainWakePipe();
         }
     }
 
     /** Puts this loop's wake-up into {@code poller}, so that {@link #poll} on it returns when the loop is woken. */
-    public void registerWake(ZMQ.Poller poller) {
-        poller.register(wakePipe.source(), ZMQ.Poller.POLLIN);
+    public void registerWake(LoopPoller poller) {
+        wakeIndex = poller.register(wakePipe.source());
         wakePoller = poller;
     }
 
@@ -144,9 +145,6 @@ public final class RoleLoop implements AutoCloseable {
         } catch (IOException e) {
             // closed: the loop has ended, so there is nothing left to wake; or full: it will wake anyway
         }
-        // After the write: a loop that sees the flag finds the byte. (Set first, the loop could read the pipe
-        // empty, clear the flag, and then poll a pipe that stays readable, spinning.)
-        woken.set(true);
     }
 
     private static Pipe openWakePipe() {

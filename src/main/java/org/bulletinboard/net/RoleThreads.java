@@ -56,7 +56,7 @@ public final class RoleThreads {
         haltOnFatalError = true;
     }
 
-    /** Waits for a loop thread to see its stop flag; loops are woken on stop or poll with bounded timeouts, so this is quick. */
+    /** Waits for a loop thread to see its stop flag; loops are woken on stop or poll with bounded timeouts. */
     public static void join(Thread thread) {
         if (thread == null) {
             return;

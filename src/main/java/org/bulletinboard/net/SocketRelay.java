@@ -1,7 +1,6 @@
 package org.bulletinboard.net;
 
 import java.util.function.Consumer;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -13,11 +12,11 @@ public final class SocketRelay {
     private SocketRelay() {}
 
     /** @param forwarded told of each message moved, {@code true} for first to second, {@code false} for back */
-    public static void run(ZContext context, ZMQ.Socket first, ZMQ.Socket second, RoleLoop loop,
+    public static void run(ZMQ.Socket first, ZMQ.Socket second, RoleLoop loop,
                            Consumer<Boolean> forwarded) {
-        try (ZMQ.Poller poller = context.createPoller(3)) {
-            poller.register(first, ZMQ.Poller.POLLIN);
-            poller.register(second, ZMQ.Poller.POLLIN);
+        try (LoopPoller poller = new LoopPoller()) {
+            poller.register(first);
+            poller.register(second);
             loop.registerWake(poller);
             while (loop.running()) {
                 loop.poll(poller, RoleLoop.IDLE_POLL_MILLIS);

@@ -34,7 +34,7 @@ public final class PubSubProxy implements AutoCloseable {
         Sockets.bind(xpub, config.subscriberEndpoint());
         this.loop = RoleLoop.start("proxy", "proxy", "forward", loop -> {
             log.info("proxy: publishers on {}, subscribers on {}", config.publisherEndpoint(), config.subscriberEndpoint());
-            SocketRelay.run(context, xsub, xpub, loop,
+            SocketRelay.run(xsub, xpub, loop,
                     toSubscribers -> (toSubscribers ? publications : subscriptions).increment());
         });
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.health.RequestMetrics;
+import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -54,8 +55,8 @@ public final class ReferenceServer implements AutoCloseable {
     private void serve(ZMQ.Socket socket, RoleLoop loop) {
         log.info("reference server listening on {} (heartbeat timeout {} ms)",
                 config.bindEndpoint(), config.heartbeatTimeout().toMillis());
-        try (ZMQ.Poller poller = context.createPoller(2)) {
-            poller.register(socket, ZMQ.Poller.POLLIN);
+        try (LoopPoller poller = new LoopPoller()) {
+            poller.register(socket);
             loop.registerWake(poller);
             while (loop.running()) {
                 loop.poll(poller, RoleLoop.IDLE_POLL_MILLIS);

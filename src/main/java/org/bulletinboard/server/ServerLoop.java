@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.net.BrokerLink;
 import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -85,7 +86,7 @@ final class ServerLoop implements AutoCloseable {
     private BrokerLink broker;
     private ZMQ.Socket publisher;
     private NamedConnection proxy;
-    private ZMQ.Poller poller;
+    private LoopPoller poller;
     private long polledBroker = -1;
     private long polledPeers = -1;
     private final List<ZMsg> peerReplies = new ArrayList<>();
@@ -170,7 +171,7 @@ final class ServerLoop implements AutoCloseable {
     }
 
     /** The poller over the current sockets, made again whenever the broker link or the peer links change. */
-    private ZMQ.Poller pollerFor(BrokerLink broker, RoleLoop loop) {
+    private LoopPoller pollerFor(BrokerLink broker, RoleLoop loop) {
         long brokerGeneration = broker == null ? 0 : broker.generation();
         long peersGeneration = parts.replicator().generation();
         if (poller == null || brokerGeneration != polledBroker || peersGeneration != polledPeers) {
@@ -178,12 +179,12 @@ final class ServerLoop implements AutoCloseable {
                 poller.close();
             }
             List<ZMQ.Socket> peers = parts.replicator().sockets();
-            poller = context.createPoller(3 + peers.size());
-            poller.register(peerSocket, ZMQ.Poller.POLLIN);
+            poller = new LoopPoller();
+            poller.register(peerSocket);
             if (broker != null) {
-                poller.register(broker.socket(), ZMQ.Poller.POLLIN);
+                poller.register(broker.socket());
             }
-            peers.forEach(socket -> poller.register(socket, ZMQ.Poller.POLLIN));
+            peers.forEach(socket -> poller.register(socket));
             loop.registerWake(poller);
             polledBroker = brokerGeneration;
             polledPeers = peersGeneration;

@@ -27,8 +27,8 @@ class RoleLoopTest {
     private RoleLoop pollingLoop() {
         return RoleLoop.start("test", "test", "poll", loop -> {
             ZMQ.Socket socket = Sockets.create(context, SocketType.PULL);
-            try (ZMQ.Poller poller = context.createPoller(2)) {
-                poller.register(socket, ZMQ.Poller.POLLIN);
+            try (LoopPoller poller = new LoopPoller()) {
+                poller.register(socket);
                 loop.registerWake(poller);
                 while (loop.running()) {
                     loop.poll(poller, LONG_POLL_MILLIS);

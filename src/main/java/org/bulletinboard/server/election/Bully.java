@@ -11,6 +11,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.NamedConnection;
+import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -99,8 +100,8 @@ public final class Bully implements AutoCloseable {
         NamedConnection fromProxy = new NamedConnection(announcements, proxySubscribers, "proxy (subscribers)", log);
         long nextCheck = System.nanoTime() + intervalNanos;
         boolean electionNeeded = false;
-        try (ZMQ.Poller poller = context.createPoller(2)) {
-            poller.register(announcements, ZMQ.Poller.POLLIN);
+        try (LoopPoller poller = new LoopPoller()) {
+            poller.register(announcements);
             loop.registerWake(poller);
             while (loop.running()) {
                 boolean connected = toProxy.maintain() & fromProxy.maintain();
