@@ -44,11 +44,7 @@ class RoleLoopTest {
     void aWakeEndsOnePollAndTheNextOneWaitsAgain() {
         try (RoleLoop loop = pollingLoop()) {
             loop.wake();
-            Await.until(Duration.ofSeconds(10), "the woken poll to end", () -> passes.get() >= 1);
-            loop.wake();
-            Await.until(Duration.ofSeconds(10), "the second wake to end the next poll", () -> passes.get() >= 2);
-            // Had the wake-up stayed readable, the loop would spin through thousands of passes by now.
-            assertTrue(passes.get() <= 3, "passes after two wakes: " + passes.get());
+            secondWakeEndsOneMorePoll(loop);
         }
     }
 
@@ -58,12 +54,18 @@ class RoleLoopTest {
             Thread.currentThread().interrupt();
             loop.wake();
             assertTrue(Thread.interrupted(), "the caller keeps its interrupt");
-            Await.until(Duration.ofSeconds(10), "the woken poll to end", () -> passes.get() >= 1);
-            loop.wake();
-            Await.until(Duration.ofSeconds(10), "the second wake to end the next poll", () -> passes.get() >= 2);
-            // Had the interrupt closed the pipe, it would stay readable, and the loop spin through thousands of passes.
-            assertTrue(passes.get() <= 3, "passes after two wakes: " + passes.get());
+            secondWakeEndsOneMorePoll(loop);
         }
+    }
+
+    /** After a first wake: it ended one poll, a second ends one more, and the pipe does not stay readable. */
+    private void secondWakeEndsOneMorePoll(RoleLoop loop) {
+        Await.until(Duration.ofSeconds(10), "the woken poll to end", () -> passes.get() >= 1);
+        loop.wake();
+        Await.until(Duration.ofSeconds(10), "the second wake to end the next poll", () -> passes.get() >= 2);
+        // Had the wake-up stayed readable (not read, or its pipe closed), the loop would spin through thousands of
+        // passes by now.
+        assertTrue(passes.get() <= 3, "passes after two wakes: " + passes.get());
     }
 
     @Test
