@@ -116,9 +116,9 @@ public final class Broker implements AutoCloseable {
     }
 
     private void fromWorker(ZMsg message, long now) {
-        ZFrame worker = message.pop();
+        ZFrame identity = message.pop();
         String command = message.popString();
-        workers.heard(worker, now);
+        Workers.Worker worker = workers.heard(identity, now);
         if (command == null) {
             log.warn("empty message from a worker; ignored");
             return;
@@ -126,31 +126,31 @@ public final class Broker implements AutoCloseable {
         switch (command) {
             case WorkerFrames.READY -> {
                 workers.ready(worker, WorkerFrames.capacity(message));
-                log.info("worker {} ready ({} known)", worker.strhex(), workers.size());
+                log.info("worker {} ready ({} known)", identity.strhex(), workers.size());
             }
             case WorkerFrames.HEARTBEAT -> {
-                if (!workers.isReady(worker)) {
+                if (!worker.isReady()) {
                     // after a broker restart, or once forgotten, workers make themselves known this way
                     workers.ready(worker, WorkerFrames.capacity(message));
-                    log.info("worker {} rejoined by heartbeat ({} known)", worker.strhex(), workers.size());
+                    log.info("worker {} rejoined by heartbeat ({} known)", identity.strhex(), workers.size());
                 }
             }
             case WorkerFrames.REPLY -> {
-                long tag = workers.isTagged(worker) ? WorkerFrames.popTag(message) : 0;
+                long tag = worker.isTagged() ? WorkerFrames.popTag(message) : 0;
                 if (tag >= 0 && workers.replied(worker, tag)) {
                     metrics.replied();
                     message.send(frontend, true); // client envelope + reply
                     return;
                 }
                 // Its request went to another worker: a second reply could be taken for the client's next one.
-                log.info("dropped a late reply from worker {}", worker.strhex());
+                log.info("dropped a late reply from worker {}", identity.strhex());
             }
             case WorkerFrames.DISCONNECT -> {
-                List<ClientRequest> orphaned = workers.remove(worker);
-                log.info("worker {} left ({} known)", worker.strhex(), workers.size());
+                List<ClientRequest> orphaned = workers.remove(identity);
+                log.info("worker {} left ({} known)", identity.strhex(), workers.size());
                 orphaned.forEach(pending::putBack); // it left without answering: not its fault, so not counted as lost
             }
-            default -> log.warn("unknown command '{}' from worker {}; ignored", command, worker.strhex());
+            default -> log.warn("unknown command '{}' from worker {}; ignored", command, identity.strhex());
         }
         message.destroy();
     }

@@ -12,13 +12,15 @@ import org.zeromq.ZFrame;
  * requests each holds. A classic Paranoid Pirate worker holds one; a worker that announced a capacity holds up to
  * that many, each under a tag the broker gives it, which its reply carries back. A request goes to the ready
  * worker with room that holds the fewest, the least recently used among equals (used: made ready, given a
- * request, or, for a classic worker, done with one), so classic workers are served least recently used first. A worker that stays
- * silent past the expiry is forgotten, and the requests it held are handed back, so they can go to another.
+ * request, or, for a classic worker, done with one), so classic workers are served least recently used first. A
+ * worker that stays silent past the expiry is forgotten, and the requests it held are handed back, so they can go
+ * to another.
  * Owned by the broker's thread.
  */
 final class Workers {
-    private static final class Worker {
-        final ZFrame identity;
+    /** A worker as {@link #heard} returns it, for the calls about the message it just sent. */
+    static final class Worker {
+        private final ZFrame identity;
         long lastHeardNanos;
         boolean ready;
         int capacity = 1;
@@ -31,13 +33,24 @@ final class Workers {
             this.lastHeardNanos = now;
         }
 
-        boolean hasRoom() {
+        private boolean hasRoom() {
             return ready && inFlight.size() < capacity;
+        }
+
+        boolean isReady() {
+            return ready;
+        }
+
+        boolean isTagged() {
+            return tagged;
         }
     }
 
-    /** A request slot just taken on a worker: where to send, and the tag to send with it (tagged workers only). */
-    record Lease(ZFrame identity, boolean tagged, long tag) {}
+    /**
+     * A request slot just taken on a worker: the worker, where to send, and the tag to send with it (tagged workers
+     * only).
+     */
+    record Lease(Worker worker, ZFrame identity, boolean tagged, long tag) {}
 
     /** What {@link #expire} did: how many workers it forgot, and the requests they were working on. */
     record Expiry(int forgotten, List<ClientRequest> orphaned) {}
@@ -52,15 +65,11 @@ final class Workers {
         this.expiryNanos = expiryNanos;
     }
 
-    /** Records that a worker spoke; returns true if it was not known before. */
-    boolean heard(ZFrame identity, long now) {
-        Worker worker = known.get(identity.strhex());
-        if (worker != null) {
-            worker.lastHeardNanos = now;
-            return false;
-        }
-        known.put(identity.strhex(), new Worker(identity.duplicate(), now));
-        return true;
+    /** Records that a worker spoke; returns it, known from now on (new if it was not). */
+    Worker heard(ZFrame identity, long now) {
+        Worker worker = known.computeIfAbsent(identity.strhex(), key -> new Worker(identity.duplicate(), now));
+        worker.lastHeardNanos = now;
+        return worker;
     }
 
     /**
@@ -68,8 +77,7 @@ final class Workers {
      * classic worker, which also drops whatever it held: it says READY only when it starts); else up to
      * {@code capacity} at once, tagged.
      */
-    void ready(ZFrame identity, int capacity) {
-        Worker worker = known.get(identity.strhex());
+    void ready(Worker worker, int capacity) {
         worker.ready = true;
         worker.lastUsed = ++uses;
         worker.tagged = capacity > 0;
@@ -80,25 +88,11 @@ final class Workers {
         }
     }
 
-    boolean isReady(ZFrame identity) {
-        Worker worker = known.get(identity.strhex());
-        return worker != null && worker.ready;
-    }
-
-    boolean isTagged(ZFrame identity) {
-        Worker worker = known.get(identity.strhex());
-        return worker != null && worker.tagged;
-    }
-
     /**
      * Ends a request the worker answered (tag 0 for a classic worker); returns false if it no longer held it (the
      * request went to another worker meanwhile, so the reply is late and must be dropped).
      */
-    boolean replied(ZFrame identity, long tag) {
-        Worker worker = known.get(identity.strhex());
-        if (worker == null) {
-            return false;
-        }
+    boolean replied(Worker worker, long tag) {
         ClientRequest done = worker.inFlight.remove(tag);
         if (done == null) {
             return false;
@@ -123,21 +117,16 @@ final class Workers {
             return null;
         }
         best.lastUsed = ++uses;
-        return new Lease(best.identity.duplicate(), best.tagged, best.tagged ? nextTag++ : 0);
+        return new Lease(best, best.identity.duplicate(), best.tagged, best.tagged ? nextTag++ : 0);
     }
 
     /** Records the request sent under a lease from {@link #take}. */
     void busy(Lease lease, ClientRequest request) {
-        known.get(lease.identity().strhex()).inFlight.put(lease.tag(), request);
+        lease.worker().inFlight.put(lease.tag(), request);
     }
 
     boolean hasRoom() {
-        for (Worker worker : known.values()) {
-            if (worker.hasRoom()) {
-                return true;
-            }
-        }
-        return false;
+        return withRoom() > 0;
     }
 
     /** Workers with room for another request. */
