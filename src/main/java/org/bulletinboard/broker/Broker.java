@@ -71,10 +71,9 @@ public final class Broker implements AutoCloseable {
     }
 
     private void run(RoleLoop loop) {
-        try (LoopPoller poller = new LoopPoller()) {
+        try (LoopPoller poller = loop.newPoller()) {
             poller.register(backend);
             poller.register(frontend);
-            loop.registerWake(poller);
             long nextHeartbeat = System.nanoTime() + heartbeatInterval.toNanos();
             while (loop.running()) {
                 loop.poll(poller, timeoutMillis(nextHeartbeat - System.nanoTime()));

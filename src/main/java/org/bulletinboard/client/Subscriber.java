@@ -38,9 +38,8 @@ final class Subscriber implements AutoCloseable {
         this.loop = RoleLoop.start("client", node, "subscriber", loop -> {
             ZMQ.Socket socket = Sockets.create(context, SocketType.SUB);
             NamedConnection proxy = new NamedConnection(socket, proxyEndpoint, "proxy", log);
-            try (LoopPoller poller = new LoopPoller()) {
+            try (LoopPoller poller = loop.newPoller()) {
                 poller.register(socket);
-                loop.registerWake(poller);
                 while (loop.running()) {
                     boolean connected = proxy.maintain();
                     applyChanges(socket);

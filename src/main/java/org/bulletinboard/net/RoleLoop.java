@@ -117,11 +117,11 @@ public final class RoleLoop implements AutoCloseable {
 
     /**
      * Polls {@code poller} for up to {@code timeoutMillis}, returning early on {@link #wake} or {@link #stop} as well
-     * as on the poller's own events. The poller must have had {@link #registerWake} called on it. Loop thread only.
+     * as on the poller's own events. The poller must be this loop's latest from {@link #newPoller}. Loop thread only.
      */
     public void poll(LoopPoller poller, long timeoutMillis) {
         if (poller != wakePoller) {
-            throw new IllegalStateException("poll through a poller with this loop's wake-up registered");
+            throw new IllegalStateException("poll through this loop's latest poller, which holds its wake-up");
         }
         poller.poll(timeoutMillis);
         if (poller.channelReadable(wakeIndex)) {
@@ -129,10 +129,15 @@ public final class RoleLoop implements AutoCloseable {
         }
     }
 
-    /** Puts this loop's wake-up into {@code poller}, so that {@link #poll} on it returns when the loop is woken. */
-    public void registerWake(LoopPoller poller) {
+    /**
+     * A poller for the loop's sockets that holds the loop's wake-up, so that {@link #poll} on it returns when the loop
+     * is woken; it replaces any earlier one. The caller registers its sockets and closes it. Loop thread only.
+     */
+    public LoopPoller newPoller() {
+        LoopPoller poller = new LoopPoller();
         wakeIndex = poller.register(wakePipe.source());
         wakePoller = poller;
+        return poller;
     }
 
     /**

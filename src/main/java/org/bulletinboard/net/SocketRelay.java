@@ -14,10 +14,9 @@ public final class SocketRelay {
     /** @param forwarded told of each message moved, {@code true} for first to second, {@code false} for back */
     public static void run(ZMQ.Socket first, ZMQ.Socket second, RoleLoop loop,
                            Consumer<Boolean> forwarded) {
-        try (LoopPoller poller = new LoopPoller()) {
+        try (LoopPoller poller = loop.newPoller()) {
             poller.register(first);
             poller.register(second);
-            loop.registerWake(poller);
             while (loop.running()) {
                 loop.poll(poller, RoleLoop.IDLE_POLL_MILLIS);
                 if (poller.pollin(0)) {

@@ -55,9 +55,8 @@ public final class ReferenceServer implements AutoCloseable {
     private void serve(ZMQ.Socket socket, RoleLoop loop) {
         log.info("reference server listening on {} (heartbeat timeout {} ms)",
                 config.bindEndpoint(), config.heartbeatTimeout().toMillis());
-        try (LoopPoller poller = new LoopPoller()) {
+        try (LoopPoller poller = loop.newPoller()) {
             poller.register(socket);
-            loop.registerWake(poller);
             while (loop.running()) {
                 loop.poll(poller, RoleLoop.IDLE_POLL_MILLIS);
                 if (!poller.pollin(0)) {

@@ -139,7 +139,7 @@ final class ServerLoop implements AutoCloseable {
                 if (serveClients && broker == null) {
                     broker = new BrokerLink(context, links.brokerEndpoint(), links.heartbeatInterval(), CAPACITY);
                 }
-                loop.poll(pollerFor(broker, loop), timeoutMillis());
+                loop.poll(pollerFor(loop), timeoutMillis());
                 serve(true);
                 maintain();
             }
@@ -171,7 +171,7 @@ final class ServerLoop implements AutoCloseable {
     }
 
     /** The poller over the current sockets, made again whenever the broker link or the peer links change. */
-    private LoopPoller pollerFor(BrokerLink broker, RoleLoop loop) {
+    private LoopPoller pollerFor(RoleLoop loop) {
         long brokerGeneration = broker == null ? 0 : broker.generation();
         long peersGeneration = parts.replicator().generation();
         if (poller == null || brokerGeneration != polledBroker || peersGeneration != polledPeers) {
@@ -179,13 +179,12 @@ final class ServerLoop implements AutoCloseable {
                 poller.close();
             }
             List<ZMQ.Socket> peers = parts.replicator().sockets();
-            poller = new LoopPoller();
+            poller = loop.newPoller();
             poller.register(peerSocket);
             if (broker != null) {
                 poller.register(broker.socket());
             }
             peers.forEach(socket -> poller.register(socket));
-            loop.registerWake(poller);
             polledBroker = brokerGeneration;
             polledPeers = peersGeneration;
         }
@@ -301,7 +300,7 @@ final class ServerLoop implements AutoCloseable {
     private void drain(RoleLoop loop) {
         long deadline = System.nanoTime() + links.ackTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
         while (parts.replicator().hasWaiting() && System.nanoTime() - deadline < 0) {
-            loop.poll(pollerFor(broker, loop), WAITING_POLL_MILLIS);
+            loop.poll(pollerFor(loop), WAITING_POLL_MILLIS);
             serve(false);
             parts.replicator().maintain();
             answerAcknowledged();

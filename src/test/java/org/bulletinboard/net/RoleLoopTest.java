@@ -27,9 +27,8 @@ class RoleLoopTest {
     private RoleLoop pollingLoop() {
         return RoleLoop.start("test", "test", "poll", loop -> {
             ZMQ.Socket socket = Sockets.create(context, SocketType.PULL);
-            try (LoopPoller poller = new LoopPoller()) {
+            try (LoopPoller poller = loop.newPoller()) {
                 poller.register(socket);
-                loop.registerWake(poller);
                 while (loop.running()) {
                     loop.poll(poller, LONG_POLL_MILLIS);
                     passes.incrementAndGet();

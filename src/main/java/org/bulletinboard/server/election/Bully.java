@@ -100,9 +100,8 @@ public final class Bully implements AutoCloseable {
         NamedConnection fromProxy = new NamedConnection(announcements, proxySubscribers, "proxy (subscribers)", log);
         long nextCheck = System.nanoTime() + intervalNanos;
         boolean electionNeeded = false;
-        try (LoopPoller poller = new LoopPoller()) {
+        try (LoopPoller poller = loop.newPoller()) {
             poller.register(announcements);
-            loop.registerWake(poller);
             while (loop.running()) {
                 boolean connected = toProxy.maintain() & fromProxy.maintain();
                 long untilCheck = TimeUnit.NANOSECONDS.toMillis(nextCheck - System.nanoTime()) + 1;
