@@ -3,7 +3,6 @@ package org.bulletinboard.bench;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -23,6 +22,9 @@ public final class ProcessCost {
     /** Clock ticks per second in /proc's CPU times: USER_HZ, 100 on every Linux architecture Java runs on. */
     private static final long TICKS_PER_SECOND = 100;
     private static final Path PROC = Path.of("/proc");
+    /** The JVM's thread bean, with its per-thread reading of many threads at once. */
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /**
      * One reading; {@code contextSwitches} is -1 where they cannot be read; the threads' CPU and allocation and the
@@ -64,7 +66,8 @@ public final class ProcessCost {
 
     private final List<Long> pids;
     private final String description;
-    private final Set<Long> threads;
+    /** The chosen threads' Java ids; empty for none. */
+    private final long[] threads;
 
     /** This process, and the threads of it given (Java thread ids; empty for none). */
     public static ProcessCost ofThisProcess(Set<Long> threads) {
@@ -79,14 +82,14 @@ public final class ProcessCost {
     /** The ids of this process's live Java threads, to tell which threads something started. */
     public static Set<Long> liveThreads() {
         Set<Long> ids = new HashSet<>();
-        for (long id : ManagementFactory.getThreadMXBean().getAllThreadIds()) {
+        for (long id : THREADS.getAllThreadIds()) {
             ids.add(id);
         }
         return ids;
     }
 
     private ProcessCost(List<Long> pids, Set<Long> threads) {
-        this.threads = Set.copyOf(threads);
+        this.threads = threads.stream().mapToLong(Long::longValue).toArray();
         this.pids = pids.isEmpty() ? List.of(ProcessHandle.current().pid()) : List.copyOf(pids);
         this.description = pids.isEmpty() ? "this process" : "process" + (pids.size() > 1 ? "es " : " ")
                 + String.join(", ", pids.stream().map(String::valueOf).toList());
@@ -115,31 +118,24 @@ public final class ProcessCost {
     }
 
     private Collections collections() {
-        return threads.isEmpty() ? Collections.NONE : Collections.ofThisJvm();
+        return threads.length == 0 ? Collections.NONE : Collections.ofThisJvm();
     }
 
-    /** Bytes the chosen threads allocated on the heap so far; a thread that ended is not counted in either reading. */
+    /** Bytes the chosen threads allocated on the heap so far. */
     private long threadsAllocatedBytes() {
-        if (threads.isEmpty()) {
-            return -1;
-        }
-        long[] ids = threads.stream().mapToLong(Long::longValue).toArray();
-        long total = 0;
-        for (long bytes : ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(ids)) {
-            total += Math.max(0, bytes);
-        }
-        return total;
+        return threads.length == 0 ? -1 : sumOfLiving(THREADS.getThreadAllocatedBytes(threads));
     }
 
-    /** The chosen threads' CPU time; a thread that ended is not counted in either reading. */
+    /** The chosen threads' CPU time so far. */
     private long threadsCpuNanos() {
-        if (threads.isEmpty()) {
-            return -1;
-        }
-        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        return threads.length == 0 ? -1 : sumOfLiving(THREADS.getThreadCpuTime(threads));
+    }
+
+    /** Sums per-thread figures; a thread that ended reads -1 and is counted in neither reading. */
+    private static long sumOfLiving(long[] perThread) {
         long total = 0;
-        for (long id : threads) {
-            total += Math.max(0, bean.getThreadCpuTime(id));
+        for (long value : perThread) {
+            total += Math.max(0, value);
         }
         return total;
     }
