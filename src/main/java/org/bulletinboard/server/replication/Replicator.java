@@ -217,10 +217,7 @@ public final class Replicator implements AutoCloseable {
                 connected++;
             }
             if (link.connection.moves() != moves && !link.unacked.isEmpty()) {
-                List<Event> backlog = link.unacked.values().stream().map(Pending::event).toList();
-                long now = System.nanoTime();
-                backlog.forEach(event -> link.unacked.put(event.id(), new Pending(event, now)));
-                sendInBatches(link, backlog);
+                resend(link, link.unacked.values().stream().map(Pending::event).toList(), System.nanoTime());
             }
         }
         linkCount = connected;
@@ -332,11 +329,14 @@ public final class Replicator implements AutoCloseable {
                 continue;
             }
             log.debug("resending {} unacknowledged events to {}", overdue.size(), link.peer.name());
-            for (Event event : overdue) {
-                link.unacked.put(event.id(), new Pending(event, now));
-            }
-            sendInBatches(link, overdue);
+            resend(link, overdue, now);
         }
+    }
+
+    /** Sends unacknowledged events to a peer again, and records that they went now. */
+    private void resend(Link link, List<Event> events, long now) {
+        events.forEach(event -> link.unacked.put(event.id(), new Pending(event, now)));
+        sendInBatches(link, events);
     }
 
     private void sendInBatches(Link link, List<Event> events) {
