@@ -44,6 +44,7 @@ public final class BrokerLink implements AutoCloseable {
     private long lastHeard;
     private long nextHeartbeat;
     private volatile boolean heard;
+    private long droppedReplies;
 
     /** @param capacity requests the broker may hand this link at once, or {@link #CLASSIC} */
     public BrokerLink(ZContext context, String endpoint, Duration heartbeatInterval, int capacity) {
@@ -154,13 +155,17 @@ public final class BrokerLink implements AutoCloseable {
 
     /**
      * Sends the reply to a request taken with {@link #receive()}, behind its route, without blocking: a reply the
-     * socket cannot take now (the broker is gone) is dropped, and the broker hands the request on.
+     * socket cannot take now is dropped. If the broker is gone, it hands the request on once it misses this link; if
+     * not, the request waits for the client to retry, so a drop is logged (the first and every thousandth).
      */
     public void reply(Request request, byte[] reply) {
         ZMsg message = request.route();
         message.push(WorkerFrames.REPLY);
         message.add(reply);
-        Sockets.sendWithoutWaiting(socket, message);
+        if (!Sockets.sendWithoutWaiting(socket, message) && droppedReplies++ % 1000 == 0) {
+            log.warn("the link to the broker at {} cannot take a reply now; dropped it ({} so far)", endpoint,
+                    droppedReplies);
+        }
     }
 
     /** Says goodbye, so the broker hands what this link still holds to others at once. */
