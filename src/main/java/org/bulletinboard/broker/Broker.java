@@ -92,7 +92,8 @@ public final class Broker implements AutoCloseable {
                         survive("a client's request", () -> fromClient(fromClient, now));
                     }
                 }
-                dispatch(now);
+                pending.expire(now, this::expired);
+                dispatch();
                 if (now - nextHeartbeat >= 0) {
                     heartbeat(now);
                     nextHeartbeat = now + heartbeatInterval.toNanos();
@@ -212,9 +213,9 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Hands queued requests to idle workers, oldest request first. */
-    private void dispatch(long now) {
+    private void dispatch() {
         while (workers.hasRoom()) {
-            ClientRequest request = pending.poll(now);
+            ClientRequest request = pending.poll();
             if (request == null) {
                 return;
             }
@@ -242,6 +243,17 @@ public final class Broker implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Answers a request that waited past its deadline; its client may still be waiting (a REQ without a timeout). */
+    private void expired(ClientRequest request) {
+        if (pending.expired() % 1000 == 1) {
+            log.warn("a request waited more than {} s for a server; answered with erro ({} so far)",
+                    MAX_QUEUED_AGE.toSeconds(), pending.expired());
+        }
+        answer(request.message(), "no server took this request within " + MAX_QUEUED_AGE.toSeconds() + " s"
+                + (request.lostWorkers() > 0 ? " after its server was lost; that server may have applied it" : "")
+                + "; try again");
     }
 
     private void heartbeat(long now) {

@@ -2,6 +2,7 @@ package org.bulletinboard.broker;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 
 /**
  * Client requests waiting for a ready server, oldest first. Bounded in count and age: a request older than the
@@ -33,20 +34,26 @@ final class PendingRequests {
         queue.addFirst(request);
     }
 
-    /** The oldest request still worth serving, or null; expired ones are dropped on the way. */
-    ClientRequest poll(long now) {
-        ClientRequest request;
-        while ((request = queue.pollFirst()) != null) {
-            if (now - request.arrivedNanos() <= maxAgeNanos) {
-                return request;
-            }
-            request.message().destroy();
-            expired++;
-        }
-        return null;
+    /** The oldest request, or null. */
+    ClientRequest poll() {
+        return queue.pollFirst();
     }
 
-    /** Requests dropped so far because they waited past their deadline. */
+    /**
+     * Takes out the requests at the front that waited past their deadline, oldest first, and hands each to
+     * {@code expired}, so that its client is told rather than left waiting. The front holds the oldest requests
+     * (put-back ones are older than any queued behind them), so a sweep stops at the first one still in time.
+     */
+    void expire(long now, Consumer<ClientRequest> expired) {
+        ClientRequest oldest;
+        while ((oldest = queue.peekFirst()) != null && now - oldest.arrivedNanos() > maxAgeNanos) {
+            queue.pollFirst();
+            this.expired++;
+            expired.accept(oldest);
+        }
+    }
+
+    /** Requests taken out so far because they waited past their deadline. */
     long expired() {
         return expired;
     }
