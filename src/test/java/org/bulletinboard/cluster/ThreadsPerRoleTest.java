@@ -54,16 +54,19 @@ class ThreadsPerRoleTest {
             }
             Map<String, Integer> busiest = new TreeMap<>(idle);
             int answered = 0;
-            boolean[] done = new boolean[IN_FLIGHT];
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (answered < IN_FLIGHT && System.nanoTime() < deadline) {
-                threadsByRole().forEach((role, count) -> busiest.merge(role, count, Math::max));
-                for (int i = 0; i < IN_FLIGHT; i++) {
-                    ZMsg reply = done[i] ? null : ZMsg.recvMsg(clients.get(i), ZMQ.DONTWAIT);
-                    if (reply != null) {
-                        assertEquals("OK", Envelope.decode(reply.getLast().getData()).data().get("status"), "reply " + i);
-                        done[i] = true;
-                        answered++;
+            try (ZMQ.Poller replies = running.context().createPoller(IN_FLIGHT)) {
+                clients.forEach(socket -> replies.register(socket, ZMQ.Poller.POLLIN));
+                while (answered < IN_FLIGHT && System.nanoTime() < deadline) {
+                    threadsByRole().forEach((role, count) -> busiest.merge(role, count, Math::max));
+                    replies.poll(20); // a bounded wait, so the threads are sampled while replies come in
+                    for (int i = 0; i < IN_FLIGHT; i++) {
+                        ZMsg reply = replies.pollin(i) ? ZMsg.recvMsg(clients.get(i), ZMQ.DONTWAIT) : null;
+                        if (reply != null) {
+                            Map<String, Object> answer = Envelope.decode(reply.getLast().getData()).data();
+                            assertEquals("OK", answer.get("status"), "reply " + i + ": " + answer);
+                            answered++;
+                        }
                     }
                 }
             }
@@ -72,11 +75,20 @@ class ThreadsPerRoleTest {
         }
     }
 
-    /** Live threads by the role that started them (their names start with it). */
+    /**
+     * Live threads by the role that started them (their names start with it). Enumerated from the thread groups, which
+     * needs no safepoint; {@code Thread.getAllStackTraces}, called in this loop, would stop every thread each time.
+     */
     private static Map<String, Integer> threadsByRole() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() * 2 + 16];
+        int count = root.enumerate(threads, true);
         Map<String, Integer> counts = new TreeMap<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            String name = thread.getName();
+        for (int t = 0; t < count; t++) {
+            String name = threads[t].getName();
             for (String role : List.of("server-", "broker-", "proxy-", "reference-")) {
                 if (name.startsWith(role)) {
                     counts.merge(role + "*", 1, Integer::sum);
