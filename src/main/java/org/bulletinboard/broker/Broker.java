@@ -24,10 +24,9 @@ import org.zeromq.ZMsg;
 /**
  * The request broker, load-balancing (the ZeroMQ guide's Paranoid Pirate queue). Clients' REQ sockets connect
  * to the ROUTER on the client side exactly as before; servers' workers connect to the ROUTER on the server side,
- * announce READY (with how many requests they take at once) and heartbeat. A request goes to the worker with room
- * that holds the fewest, never to one that has gone silent or whose connection is gone; while no worker has room,
- * requests wait in a bounded queue. One thread
- * owns both sockets. The broker answers a few requests itself, with {@code erro}: one that is not a single frame,
+ * announce READY (with how many requests they take at once) and heartbeat. Requests are packed onto a worker up to
+ * {@link Config#pack} and then spread ({@link Workers}), never sent to one that has gone silent or whose connection
+ * is gone; while no worker has room, requests wait in a bounded queue. One thread owns both sockets. The broker answers a few requests itself, with {@code erro}: one that is not a single frame,
  * one that finds the queue full, and a poison request that was held by {@link #POISON_LOST_WORKERS} workers that
  * were all lost (it is dropped rather than handed to the next).
  */
@@ -38,7 +37,26 @@ public final class Broker implements AutoCloseable {
     /** Workers lost while holding the same request before it is taken for one that kills them. */
     static final int POISON_LOST_WORKERS = 3;
 
-    public record Config(String clientEndpoint, String serverEndpoint, Duration heartbeatInterval) {}
+    /**
+     * Requests packed onto one server before the next is given any (see {@link Workers}): enough for a server's pass
+     * to amortise its fsync and its messages to the peers over many writes, few enough that a busy server's queue
+     * stays short and the others take the rest. 1 spreads every request to the least loaded server.
+     */
+    public static final int DEFAULT_PACK = 32;
+
+    /** @param pack requests packed onto one server before the next is given any; at least 1 */
+    public record Config(String clientEndpoint, String serverEndpoint, Duration heartbeatInterval, int pack) {
+        public Config {
+            if (pack < 1) {
+                throw new IllegalArgumentException("pack must be at least 1, got " + pack);
+            }
+        }
+
+        /** With the default packing. */
+        public Config(String clientEndpoint, String serverEndpoint, Duration heartbeatInterval) {
+            this(clientEndpoint, serverEndpoint, heartbeatInterval, DEFAULT_PACK);
+        }
+    }
 
     private final ZContext context = Sockets.roleContext();
     private final Duration heartbeatInterval;
@@ -54,7 +72,8 @@ public final class Broker implements AutoCloseable {
     private Broker(Config config, MeterRegistry registry) {
         this.metrics = new BrokerMetrics(registry);
         this.heartbeatInterval = config.heartbeatInterval();
-        this.workers = new Workers(config.heartbeatInterval().multipliedBy(WorkerFrames.LIVENESS).toNanos());
+        this.workers = new Workers(config.heartbeatInterval().multipliedBy(WorkerFrames.LIVENESS).toNanos(),
+                config.pack());
         frontend = Sockets.create(context, SocketType.ROUTER);
         backend = Sockets.create(context, SocketType.ROUTER);
         backend.setRouterMandatory(true); // a send to a worker whose connection is gone fails instead of vanishing

@@ -10,14 +10,19 @@ import org.zeromq.ZFrame;
 /**
  * The workers the broker knows: when each was last heard from, how many requests each may hold at once, and the
  * requests each holds. A classic Paranoid Pirate worker holds one; a worker that announced a capacity holds up to
- * that many, each under a tag the broker gives it, which its reply carries back. A request goes to the ready
- * worker with room that holds the fewest, the least recently used among equals (used: made ready, given a
- * request, or, for a classic worker, done with one), so classic workers are served least recently used first. A
- * worker that stays silent past the expiry is forgotten, and the requests it held are handed back, so they can go
- * to another.
+ * that many, each under a tag the broker gives it, which its reply carries back. Requests are packed: a request
+ * goes to the ready worker with room that holds the most among those holding fewer than {@code pack}, and only
+ * once each holds that many to the one that holds the fewest; the least recently used among equals (used: made
+ * ready, given a request, or, for a classic worker, done with one), so classic workers, and requests one at a time,
+ * go round every worker. Packing is group commit across the cluster: a server's pass serves, makes durable and
+ * replicates all it holds at once, so requests held together by one server cost one fsync and one batch to each
+ * peer, where spread over three servers they cost three of each, and every server does the peers' part of every
+ * write anyway. A worker that stays silent past the expiry is forgotten, and the requests it held are handed back,
+ * so they can go to another.
  * Owned by the broker's thread.
  */
 final class Workers {
+
     /** A worker as {@link #heard} returns it, for the calls about the message it just sent. */
     static final class Worker {
         private final ZFrame identity;
@@ -56,13 +61,16 @@ final class Workers {
     record Expiry(int forgotten, List<ClientRequest> orphaned) {}
 
     private final long expiryNanos;
+    private final int pack;
     private final Map<String, Worker> known = new HashMap<>();
     /** Counts readies, hand-outs and classic replies: which worker was used least recently. */
     private long uses;
     private long nextTag = 1;
 
-    Workers(long expiryNanos) {
+    /** @param pack requests packed onto one worker before the next is given any (1: always the least loaded) */
+    Workers(long expiryNanos, int pack) {
         this.expiryNanos = expiryNanos;
+        this.pack = pack;
     }
 
     /** Records that a worker spoke; returns it, known from now on (new if it was not). */
@@ -104,12 +112,11 @@ final class Workers {
         return true;
     }
 
-    /** Takes a slot on the ready worker with room that holds the fewest requests; null if none has room. */
+    /** Takes a slot on the ready worker with room that {@link #fitter} picks; null if none has room. */
     Lease take() {
         Worker best = null;
         for (Worker worker : known.values()) {
-            if (worker.hasRoom() && (best == null || worker.inFlight.size() < best.inFlight.size()
-                    || (worker.inFlight.size() == best.inFlight.size() && worker.lastUsed < best.lastUsed))) {
+            if (worker.hasRoom() && (best == null || fitter(worker, best))) {
                 best = worker;
             }
         }
@@ -118,6 +125,24 @@ final class Workers {
         }
         best.lastUsed = ++uses;
         return new Lease(best, best.identity.duplicate(), best.tagged, best.tagged ? nextTag++ : 0);
+    }
+
+    /**
+     * Whether {@code a} should get the next request rather than {@code b}: among workers holding fewer than
+     * {@code pack} requests, the one that holds the most; once every one holds that many, the one that holds the
+     * fewest; the least recently used among equals (so one request at a time goes round every worker).
+     */
+    private boolean fitter(Worker a, Worker b) {
+        int held = a.inFlight.size();
+        int other = b.inFlight.size();
+        boolean packing = held < pack;
+        if (packing != other < pack) {
+            return packing;
+        }
+        if (held != other) {
+            return packing == held > other;
+        }
+        return a.lastUsed < b.lastUsed;
     }
 
     /** Records the request sent under a lease from {@link #take}. */

@@ -15,6 +15,7 @@ import org.bulletinboard.bench.LoadResult;
 import org.bulletinboard.bench.ProcessCost;
 import org.bulletinboard.bench.ScratchDirectory;
 import org.bulletinboard.bench.Workload;
+import org.bulletinboard.broker.Broker;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.server.replication.Replicator;
@@ -87,6 +88,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Acknowledgement rule of an embedded cluster's servers: all or majority (default: ${DEFAULT-VALUE}).")
     Replicator.AckRule ack;
 
+    @Option(names = "--pack", defaultValue = "" + Broker.DEFAULT_PACK,
+            description = "Requests an embedded cluster's broker packs onto one server before the next gets any; 1"
+                    + " spreads every request (default: ${DEFAULT-VALUE}).")
+    int pack;
+
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
@@ -101,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         } else if (embedded) {
             try (ScratchDirectory data = new ScratchDirectory("bbs-bench")) {
                 EmbeddedCluster.Config config = EmbeddedCluster.Config.loopback(basePort, data.path(), servers)
-                        .withAckRule(ack);
+                        .withAckRule(ack).withBrokerPack(pack);
                 Set<Long> before = ProcessCost.liveThreads();
                 try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
                     runFullStack(settings.against(config.clientEndpoint(), config.subscriberEndpoint()),

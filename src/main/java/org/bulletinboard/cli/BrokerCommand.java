@@ -25,6 +25,12 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Heartbeat interval towards workers; a worker silent for 3 of them is dropped (default: ${DEFAULT-VALUE}).")
     long heartbeatMillis;
 
+    @Option(names = "--pack", defaultValue = "${env:BBS_BROKER_PACK:-" + Broker.DEFAULT_PACK + "}",
+            description = "Requests packed onto one server before the next gets any, so a server's fsync and messages"
+                    + " to its peers serve many writes at once; 1 spreads every request to the least loaded server"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int pack;
+
     @Mixin
     HttpOptions http;
 
@@ -33,7 +39,7 @@ final class BrokerCommand implements Callable<Integer> {
         UntilStopped until = UntilStopped.install("broker", "broker");
         PrometheusMeterRegistry metrics = RoleMetrics.registry("broker", "broker");
         until.add(http.serve("broker", "broker", Optional::empty, metrics)); // ready once bound, below
-        until.add(Broker.start(new Broker.Config(clients, servers, Duration.ofMillis(heartbeatMillis)), metrics));
+        until.add(Broker.start(new Broker.Config(clients, servers, Duration.ofMillis(heartbeatMillis), pack), metrics));
         return until.await();
     }
 }

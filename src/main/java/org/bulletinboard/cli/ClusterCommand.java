@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.bulletinboard.broker.Broker;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import org.bulletinboard.server.replication.Replicator;
 import picocli.CommandLine.Command;
@@ -38,6 +39,11 @@ final class ClusterCommand implements Callable<Integer> {
             description = "Whose acknowledgements a write waits for: all reachable peers, or a majority (default: ${DEFAULT-VALUE}).")
     Replicator.AckRule ack;
 
+    @Option(names = "--pack", defaultValue = "${env:BBS_BROKER_PACK:-" + Broker.DEFAULT_PACK + "}",
+            description = "Requests the broker packs onto one server before the next gets any; 1 spreads every"
+                    + " request to the least loaded (default: ${DEFAULT-VALUE}).")
+    int pack;
+
     @Option(names = "--http-base-port", defaultValue = "${env:BBS_HTTP_BASE_PORT:-0}",
             description = "Health endpoints of the roles (reference, broker, proxy, servers, bots) on consecutive "
                     + "ports from this one; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -48,7 +54,7 @@ final class ClusterCommand implements Callable<Integer> {
         EmbeddedCluster.Config defaults = EmbeddedCluster.Config.defaults(basePort, dataRoot);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
                 servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
-                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort, ack);
+                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort, ack, pack);
         UntilStopped until = UntilStopped.install("cluster", "cluster");
         until.add(EmbeddedCluster.start(config));
         return until.await();

@@ -39,11 +39,21 @@ public final class EmbeddedCluster implements AutoCloseable {
      *                    and one peer port per server
      * @param clocks      each server's clock settings by index; servers beyond the list run exact clocks
      * @param httpBasePort the first of the roles' health endpoints' ports; 0 for none
+     * @param brokerPack  requests the broker packs onto one server before the next gets any
      */
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
                          Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
-                         Replicator.AckRule ackRule) {
+                         Replicator.AckRule ackRule, int brokerPack) {
+
+        /** With the broker's default packing. */
+        public Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
+                      Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
+                      Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
+                      Replicator.AckRule ackRule) {
+            this(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval, heartbeatTimeout,
+                    ackTimeout, botInterval, clocks, httpBasePort, ackRule, Broker.DEFAULT_PACK);
+        }
 
         public static Config defaults(int basePort, Path dataRoot) {
             return new Config("*", "127.0.0.1", basePort, dataRoot, 3, 2, Duration.ofSeconds(1),
@@ -60,19 +70,25 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule);
+                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule, brokerPack);
         }
 
         /** Health endpoints for every role, on consecutive ports from {@code port}. */
         public Config withHttp(int port) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule, brokerPack);
         }
 
         /** Writes answered once the peers this rule asks for have acknowledged them. */
         public Config withAckRule(Replicator.AckRule rule) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule, brokerPack);
+        }
+
+        /** Requests the broker packs onto one server before the next gets any ({@link Broker.Config#pack}). */
+        public Config withBrokerPack(int pack) {
+            return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, pack);
         }
 
         /** Ports the health endpoints of a cluster of {@code servers} servers and {@code bots} bots take. */
@@ -148,7 +164,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             cluster.serve("reference", "reference", 0, Optional::empty, metrics);
             metrics = cluster.registry("broker", "broker");
             cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1),
-                    config.heartbeatInterval()), metrics);
+                    config.heartbeatInterval(), config.brokerPack()), metrics);
             cluster.serve("broker", "broker", 1, Optional::empty, metrics);
             metrics = cluster.registry("proxy", "proxy");
             cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)), metrics);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bulletinboard.protocol.Envelope;
@@ -132,6 +133,34 @@ class BrokerTest {
     }
 
     @Test
+    void concurrentRequestsFillOneWorkerUpToThePackBeforeTheNextGetsAny() {
+        ZMQ.Socket first = taggedWorker();
+        awaitHeartbeat(first); // known first, so least recently used: it gets the first request
+        ZMQ.Socket second = taggedWorker();
+        awaitHeartbeat(second);
+        ZMQ.Socket client = socket(SocketType.DEALER, clients);
+        int spilled = 8;
+        for (int i = 0; i < Broker.DEFAULT_PACK + spilled; i++) {
+            client.sendMore(""); // as a REQ socket sends it
+            client.send("request " + i);
+        }
+
+        Map<ZMQ.Socket, List<ZMsg>> held = awaitRequests(Broker.DEFAULT_PACK + spilled, first, second);
+        assertEquals(Broker.DEFAULT_PACK, held.get(first).size(), "the first worker is given requests up to the pack");
+        assertEquals(spilled, held.get(second).size(), "only the rest go to the next");
+
+        ZMsg answered = held.get(first).get(0);
+        answered.removeLast();
+        reply(first, answered, "done");
+        assertEquals("", client.recvStr());
+        assertEquals("done", client.recvStr(), "the reply reaches the client");
+        client.sendMore("");
+        client.send("one more");
+        assertEquals(List.of(), awaitRequests(1, first, second).get(second),
+                "the first worker, with room again, takes the next request, not the less loaded second");
+    }
+
+    @Test
     void aRequestOfSeveralFramesIsRefusedByTheBroker() throws ProtocolException {
         ZMQ.Socket client = socket(SocketType.REQ, clients);
         client.sendMore(new Envelope("users", Map.of()).encode());
@@ -185,6 +214,29 @@ class BrokerTest {
             }
         }
         throw new AssertionError("no request within 5 s");
+    }
+
+    /** A worker that takes many requests at once, each under the broker's tag, as a server's link does. */
+    private ZMQ.Socket taggedWorker() {
+        ZMQ.Socket worker = socket(SocketType.DEALER, servers);
+        worker.sendMore(WorkerFrames.READY);
+        worker.send("64");
+        return worker;
+    }
+
+    /** Receives {@code count} requests over these workers, which heartbeat meanwhile; the requests each was given. */
+    private Map<ZMQ.Socket, List<ZMsg>> awaitRequests(int count, ZMQ.Socket... workers) {
+        Map<ZMQ.Socket, List<ZMsg>> held = new HashMap<>();
+        for (ZMQ.Socket worker : workers) {
+            held.put(worker, new ArrayList<>());
+        }
+        int received = 0;
+        while (received < count) {
+            Served served = awaitRequestHeartbeating(workers);
+            held.get(served.worker()).add(served.request());
+            received++;
+        }
+        return held;
     }
 
     private static void reply(ZMQ.Socket worker, ZMsg envelope, String payload) {
