@@ -26,9 +26,10 @@ import org.zeromq.ZMsg;
  * to the ROUTER on the client side exactly as before; servers' workers connect to the ROUTER on the server side,
  * announce READY (with how many requests they take at once) and heartbeat. Requests are packed onto a worker up to
  * {@link Config#pack} and then spread ({@link Workers}), never sent to one that has gone silent or whose connection
- * is gone; while no worker has room, requests wait in a bounded queue. One thread owns both sockets. The broker answers a few requests itself, with {@code erro}: one that is not a single frame,
- * one that finds the queue full, and a poison request that was held by {@link #POISON_LOST_WORKERS} workers that
- * were all lost (it is dropped rather than handed to the next).
+ * is gone; while no worker has room, requests wait in a bounded queue. One thread owns both sockets. The broker
+ * answers a few requests itself, with {@code erro}: one that is not a single frame, one that finds the queue full,
+ * one that waited in the queue past its deadline, and a poison request that was held by
+ * {@link #POISON_LOST_WORKERS} workers that were all lost (it is dropped rather than handed to the next).
  */
 public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);

@@ -22,7 +22,6 @@ import org.zeromq.ZFrame;
  * Owned by the broker's thread.
  */
 final class Workers {
-
     /** A worker as {@link #heard} returns it, for the calls about the message it just sent. */
     static final class Worker {
         private final ZFrame identity;
