@@ -40,8 +40,8 @@ final class ClusterCommand implements Callable<Integer> {
     Replicator.AckRule ack;
 
     @Option(names = "--pack", defaultValue = "${env:BBS_BROKER_PACK:-" + Broker.DEFAULT_PACK + "}",
-            description = "Requests the broker packs onto one server before the next gets any; 1 spreads every"
-                    + " request to the least loaded (default: ${DEFAULT-VALUE}).")
+            description = "Requests the broker packs onto one server before the next gets any (32 measured best); 1"
+                    + " spreads every request to the least loaded (default: ${DEFAULT-VALUE}).")
     int pack;
 
     @Option(names = "--http-base-port", defaultValue = "${env:BBS_HTTP_BASE_PORT:-0}",

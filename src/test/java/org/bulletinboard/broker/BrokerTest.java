@@ -34,10 +34,14 @@ class BrokerTest {
 
     @BeforeEach
     void start() {
+        start(Broker.DEFAULT_PACK);
+    }
+
+    private void start(int pack) {
         int base = FreePorts.block(2);
         clients = "tcp://127.0.0.1:" + base;
         servers = "tcp://127.0.0.1:" + (base + 1);
-        broker = Broker.start(new Broker.Config(clients, servers, HEARTBEAT), new SimpleMeterRegistry());
+        broker = Broker.start(new Broker.Config(clients, servers, HEARTBEAT, pack), new SimpleMeterRegistry());
     }
 
     @AfterEach
@@ -134,19 +138,22 @@ class BrokerTest {
 
     @Test
     void concurrentRequestsFillOneWorkerUpToThePackBeforeTheNextGetsAny() {
+        int pack = 32;
+        broker.close();
+        start(pack);
         ZMQ.Socket first = taggedWorker();
         awaitHeartbeat(first); // known first, so least recently used: it gets the first request
         ZMQ.Socket second = taggedWorker();
         awaitHeartbeat(second);
         ZMQ.Socket client = socket(SocketType.DEALER, clients);
         int spilled = 8;
-        for (int i = 0; i < Broker.DEFAULT_PACK + spilled; i++) {
+        for (int i = 0; i < pack + spilled; i++) {
             client.sendMore(""); // as a REQ socket sends it
             client.send("request " + i);
         }
 
-        Map<ZMQ.Socket, List<ZMsg>> held = awaitRequests(Broker.DEFAULT_PACK + spilled, first, second);
-        assertEquals(Broker.DEFAULT_PACK, held.get(first).size(), "the first worker is given requests up to the pack");
+        Map<ZMQ.Socket, List<ZMsg>> held = awaitRequests(pack + spilled, first, second);
+        assertEquals(pack, held.get(first).size(), "the first worker is given requests up to the pack");
         assertEquals(spilled, held.get(second).size(), "only the rest go to the next");
 
         ZMsg answered = held.get(first).get(0);
