@@ -50,11 +50,17 @@ final class Workers {
         }
     }
 
-    /**
-     * A request slot just taken on a worker: the worker, where to send, and the tag to send with it (tagged workers
-     * only).
-     */
-    record Lease(Worker worker, ZFrame identity, boolean tagged, long tag) {}
+    /** A request slot just taken on a worker, and the tag to send with it (tagged workers only). */
+    record Lease(Worker worker, long tag) {
+        /** Where to send. */
+        ZFrame identity() {
+            return worker.identity;
+        }
+
+        boolean tagged() {
+            return worker.tagged;
+        }
+    }
 
     /** What {@link #expire} did: how many workers it forgot, and the requests they were working on. */
     record Expiry(int forgotten, List<ClientRequest> orphaned) {}
@@ -123,7 +129,7 @@ final class Workers {
             return null;
         }
         best.lastUsed = ++uses;
-        return new Lease(best, best.identity.duplicate(), best.tagged, best.tagged ? nextTag++ : 0);
+        return new Lease(best, best.tagged ? nextTag++ : 0);
     }
 
     /**
