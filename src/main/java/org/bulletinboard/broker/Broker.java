@@ -41,8 +41,8 @@ public final class Broker implements AutoCloseable {
     /**
      * Requests packed onto one server before the next is given any (see {@link Workers}). 1, the default, spreads
      * every request to the least loaded server. Packing (32 measured best here) amortises a server's fsync and its
-     * messages to the peers over many writes, but with it a rolling restart of the chart took 104-166 s instead of
-     * 65-79 s, servers taking up to their grace period to stop, for a reason not found yet (BENCHMARKS.md).
+     * messages to the peers over many writes; it stays an option until the slow server stops seen in the chart's
+     * rolling restarts, more often with it but once without it too, are explained (BENCHMARKS.md).
      */
     public static final int DEFAULT_PACK = 1;
 
