@@ -39,12 +39,11 @@ public final class Broker implements AutoCloseable {
     static final int POISON_LOST_WORKERS = 3;
 
     /**
-     * Requests packed onto one server before the next is given any (see {@link Workers}). 1, the default, spreads
-     * every request to the least loaded server. Packing (32 measured best here) amortises a server's fsync and its
-     * messages to the peers over many writes; it stays an option until the slow server stops seen in the chart's
-     * rolling restarts, more often with it but once without it too, are explained (BENCHMARKS.md).
+     * Requests packed onto one server before the next is given any (see {@link Workers}): enough for a server's pass
+     * to amortise its fsync and its messages to the peers over many writes (32 measured best here), few enough that
+     * a busy server's queue stays short and the others take the rest. 1 spreads every request to the least loaded.
      */
-    public static final int DEFAULT_PACK = 1;
+    public static final int DEFAULT_PACK = 32;
 
     /** @param pack requests packed onto one server before the next is given any; at least 1 */
     public record Config(String clientEndpoint, String serverEndpoint, Duration heartbeatInterval, int pack) {
