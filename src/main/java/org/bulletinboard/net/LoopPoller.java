@@ -75,24 +75,13 @@ public final class LoopPoller implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);
         }
-        int signalled = selector.selectedKeys().size();
         for (int i = 0; i < channels.size(); i++) {
             selected[i] = selector.selectedKeys().contains(channels.get(i));
-            if (selected[i]) {
-                signalled--;
-            }
         }
         selector.selectedKeys().clear();
-        ready = check();
-        if (ready == 0 && signalled > 0) {
-            // A socket's descriptor is readable, yet the socket took no signal: JeroMQ's sender writes the signal byte
-            // first and counts it after, and the socket only reads a byte it has seen counted. A sender preempted in
-            // between (often by this very thread, which its write woke) would have this loop select again at once,
-            // and spin, until it runs. Yielding lets it finish.
-            Thread.yield();
-            ready = check();
-        }
-        return ready;
+        // JeroMQ's signals are counted before their byte is written (src/main/java/zmq/Signaler.java), so a socket
+        // whose descriptor woke this select takes its signal here and is not reported readable again.
+        return check();
     }
 
     /**
