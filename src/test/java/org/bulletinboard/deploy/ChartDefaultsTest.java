@@ -228,7 +228,7 @@ class ChartDefaultsTest {
                 Map.entry("BBS_HTTP_PORT", "8080"),
                 Map.entry("BBS_LOG_LEVEL", "INFO"),
                 Map.entry("BBS_LOG_FORMAT", "text"),
-                Map.entry("JAVA_OPTS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData"),
+                Map.entry("JAVA_OPTS", "-XX:MaxRAMPercentage=75 -XX:MaxTenuringThreshold=1 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData"),
                 Map.entry("BBS_BROKER", "tcp://bulletinboard-broker:5555"),
                 Map.entry("BBS_BROKER_SERVERS", "tcp://bulletinboard-broker:5556"),
                 Map.entry("BBS_PROXY_PUB", "tcp://bulletinboard-proxy:5557"),
