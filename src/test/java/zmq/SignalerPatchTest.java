@@ -51,6 +51,7 @@ class SignalerPatchTest {
             while (sink.write(ByteBuffer.allocate(1)) == 1) { // the pipe is non-blocking: fill it up
                 filled++;
             }
+            assertTrue(filled > 0);
 
             // With the pipe full, send() retries its write until there is room: it is between counting and writing.
             Thread sender = new Thread(signaler::send, "sender");
@@ -62,7 +63,6 @@ class SignalerPatchTest {
             source.read(ByteBuffer.allocate(filled)); // a pipe takes a write again only once a page is free
             sender.join(Duration.ofSeconds(5).toMillis());
             assertFalse(sender.isAlive(), "the byte is written once there is room");
-            assertTrue(filled > 0);
         }
         finally {
             signaler.close();
