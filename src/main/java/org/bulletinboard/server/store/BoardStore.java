@@ -49,7 +49,7 @@ public final class BoardStore implements AutoCloseable {
     private final Board board = new Board(Fields.MAX_HISTORY_LIMIT, RECENT_REQUESTS);
     private final SeenEvents seen = new SeenEvents();
     /** Log positions of the events since the last checkpoint, by origin and seq: what catch-up serves from memory. */
-    private final TreeMap<String, TreeMap<Long, Long>> recent = new TreeMap<>();
+    private final TreeMap<String, SeqPositions> recent = new TreeMap<>();
     /** Per origin, the highest seq no longer in {@link #recent}: a peer below it is served from a log scan. */
     private final Map<String, Long> evictedUpTo = new HashMap<>();
     /** Writes checkpoints off the request path; one at a time, and one queued at most. */
@@ -176,7 +176,7 @@ public final class BoardStore implements AutoCloseable {
 
     private void remember(Event event, long position) {
         board.apply(event, position);
-        recent.computeIfAbsent(event.origin(), o -> new TreeMap<>()).put(event.seq(), position);
+        recent.computeIfAbsent(event.origin(), o -> new SeqPositions()).put(event.seq(), position);
         eventsSinceCheckpoint++;
     }
 
@@ -263,8 +263,11 @@ public final class BoardStore implements AutoCloseable {
             if (fromMemory) {
                 long durable = eventLog.durablePosition();
                 List<Long> lacking = new ArrayList<>();
-                recent.forEach((from, seqs) -> seqs.tailMap(after.getOrDefault(from, 0L), false).values()
-                        .stream().filter(position -> position < durable).forEach(lacking::add));
+                recent.forEach((from, seqs) -> seqs.positionsAfter(after.getOrDefault(from, 0L), position -> {
+                    if (position < durable) {
+                        lacking.add(position);
+                    }
+                }));
                 positions = lacking;
             }
         }
@@ -329,7 +332,7 @@ public final class BoardStore implements AutoCloseable {
             long position = eventLog.position();
             snapshot = Snapshot.of(position, board.oldestRequestPosition(position), seen.coverage(),
                     board.maxLamport(), board.view());
-            recent.forEach((from, seqs) -> evictedUpTo.merge(from, seqs.lastKey(), Math::max));
+            recent.forEach((from, seqs) -> evictedUpTo.merge(from, seqs.lastSeq(), Math::max));
             recent.clear();
             eventsSinceCheckpoint = 0;
         }

@@ -1,0 +1,48 @@
+package org.bulletinboard.server.store;
+
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * One origin's events since the last checkpoint: their seqs in ascending order and where each starts in the log.
+ * Two growing arrays rather than a {@code TreeMap<Long, Long>}: tens of thousands of entries live for minutes, and
+ * as three objects each they made every young collection copy them. Seqs mostly arrive in order (an append); one
+ * that fills a gap is inserted. Not thread-safe: the store guards it.
+ */
+final class SeqPositions {
+    private long[] seqs = new long[64];
+    private long[] positions = new long[64];
+    private int size;
+
+    /** Records where event {@code seq} starts; a seq held already gets the new position. */
+    void put(long seq, long position) {
+        int at = size == 0 || seq > seqs[size - 1] ? size : Arrays.binarySearch(seqs, 0, size, seq);
+        if (at >= 0 && at < size) {
+            positions[at] = position;
+            return;
+        }
+        int insertAt = at >= 0 ? at : -at - 1;
+        if (size == seqs.length) {
+            seqs = Arrays.copyOf(seqs, size * 2);
+            positions = Arrays.copyOf(positions, size * 2);
+        }
+        System.arraycopy(seqs, insertAt, seqs, insertAt + 1, size - insertAt);
+        System.arraycopy(positions, insertAt, positions, insertAt + 1, size - insertAt);
+        seqs[insertAt] = seq;
+        positions[insertAt] = position;
+        size++;
+    }
+
+    /** The positions of the events with a seq above {@code seq}, in seq order. */
+    void positionsAfter(long seq, LongConsumer consumer) {
+        int found = Arrays.binarySearch(seqs, 0, size, seq);
+        for (int i = found >= 0 ? found + 1 : -found - 1; i < size; i++) {
+            consumer.accept(positions[i]);
+        }
+    }
+
+    /** The highest seq held; only called when one is. */
+    long lastSeq() {
+        return seqs[size - 1];
+    }
+}
