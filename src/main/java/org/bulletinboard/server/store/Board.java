@@ -2,12 +2,14 @@ package org.bulletinboard.server.store;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.bulletinboard.server.store.BoardView.ChannelRecord;
 import org.bulletinboard.server.store.BoardView.UserRecord;
 
@@ -30,6 +32,13 @@ final class Board {
     private final TreeMap<String, NavigableSet<Event>> posts = new TreeMap<>();
     private final TreeMap<String, NavigableSet<Event>> messages = new TreeMap<>();
     private final RecentRequests requests;
+    /**
+     * One string for each origin, event type, user and channel: the events held share them rather than each
+     * holding the copies its decoding made, which every young collection had to copy while the events were new.
+     * Bounded by what the board keeps anyway.
+     */
+    private final Map<String, String> names = new HashMap<>();
+    private final UnaryOperator<String> heldName = name -> name == null ? null : names.getOrDefault(name, name);
     private long maxLamport;
 
     /**
@@ -42,8 +51,12 @@ final class Board {
     }
 
     /** Applies an event that starts at {@code logPosition} in the log. */
-    void apply(Event event, long logPosition) {
-        maxLamport = Math.max(maxLamport, event.lamport());
+    void apply(Event applied, long logPosition) {
+        maxLamport = Math.max(maxLamport, applied.lamport());
+        hold(applied.origin());
+        hold(applied.type());
+        hold(Event.LOGIN.equals(applied.type()) ? applied.user() : applied.channel());
+        Event event = applied.withNames(heldName);
         switch (event.type()) {
             case Event.LOGIN -> {
                 users.merge(event.user(), new UserRecord(event.timestamp(), event.timestamp()), UserRecord::merge);
@@ -92,6 +105,13 @@ final class Board {
         }
     }
 
+    /** Makes {@code name} the one string its equals share (a login's user, a channel, an origin or a type). */
+    private void hold(String name) {
+        if (name != null) {
+            names.putIfAbsent(name, name);
+        }
+    }
+
     private NavigableSet<Event> historyOf(Event event) {
         return Event.POST.equals(event.type())
                 ? posts.computeIfAbsent(event.channel(), c -> new TreeSet<>(Event.HISTORY_ORDER))
@@ -108,6 +128,8 @@ final class Board {
     void restore(Snapshot snapshot) {
         users.putAll(snapshot.users());
         channels.putAll(snapshot.channels());
+        users.keySet().forEach(this::hold);
+        channels.keySet().forEach(this::hold);
         snapshot.posts().forEach((channel, events) -> events.forEach(e -> historyOf(e).add(e)));
         snapshot.messages().forEach((user, events) -> events.forEach(e -> historyOf(e).add(e)));
         maxLamport = Math.max(maxLamport, snapshot.maxLamport());

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Timestamps;
@@ -53,6 +54,12 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
 
     Event stamped(String origin, long seq, long lamport, long timestamp) {
         return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, message, request);
+    }
+
+    /** The same event with each name (origin, type, user, channel, src, dst) replaced by {@code names}' answer. */
+    Event withNames(UnaryOperator<String> names) {
+        return new Event(names.apply(origin), seq, lamport, timestamp, names.apply(type), names.apply(user),
+                names.apply(channel), names.apply(src), names.apply(dst), message, request);
     }
 
     /** The event without its text: enough to order it and find it in a channel's or user's history. */
