@@ -1,47 +1,178 @@
 package org.bulletinboard.server.store;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The request ids of the latest writes, at most {@code capacity} of them, oldest dropped first: a client retry
  * comes seconds after its first try, so a retry is recognised as long as fewer than {@code capacity} writes
  * came in between. Each entry keeps where in the log its event starts (so recovery knows how far back to read
  * to rebuild this window) and, for a post or message, which event counts for the request.
+ * <p>
+ * Held in flat arrays, not a map of entries: a ring in age order and an open-addressing index into it. Each of
+ * up to 100 000 entries lives for minutes; as a map entry, an entry record and an event, each was three more
+ * objects that every young collection of the JVM had to copy while they were new. Here an entry adds only its
+ * id. Not thread-safe: the store guards it.
  */
 final class RecentRequests {
     /** A request's winning post or message (the first in history order), or a login or channel ({@code winner} null). */
     record Entry(long logPosition, Event winner) {}
 
+    private static final int INITIAL_SLOTS = 1024;
+
     private final int capacity;
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+    // The ring: slot (head + i) % length holds the i-th oldest entry. A winner is kept as what orders it (lamport,
+    // origin, seq) and what finds its history (type, and channel or recipient); origin is null for no winner.
+    private String[] ids;
+    private long[] logPositions;
+    private long[] lamports;
+    private long[] seqs;
+    private String[] origins;
+    private String[] types;
+    private String[] places;
+    private int head;
+    private int size;
+    /** Open addressing, linear probing: slot + 1 of the entry whose id hashes there, 0 for none. */
+    private int[] index;
 
     RecentRequests(int capacity) {
         this.capacity = capacity;
+        allocate(Math.min(capacity, INITIAL_SLOTS));
     }
 
     Entry get(String request) {
-        return entries.get(request);
+        int slot = slotOf(request);
+        return slot < 0 ? null : new Entry(logPositions[slot], winnerAt(slot));
     }
 
     boolean contains(String request) {
-        return entries.containsKey(request);
+        return slotOf(request) >= 0;
     }
 
     /** Records (or, for an earlier winner, replaces) a request's entry, keeping its place in age order. */
     void put(String request, Entry entry) {
-        Entry held = entries.get(request);
-        entries.put(request, held == null ? entry : new Entry(held.logPosition(), entry.winner()));
-        if (entries.size() > capacity) {
-            Iterator<Map.Entry<String, Entry>> eldest = entries.entrySet().iterator();
-            eldest.next();
-            eldest.remove();
+        int slot = slotOf(request);
+        if (slot < 0) {
+            if (size == capacity) {
+                removeOldest();
+            } else if (size == ids.length) {
+                grow();
+            }
+            slot = (head + size) % ids.length;
+            size++;
+            ids[slot] = request;
+            logPositions[slot] = entry.logPosition();
+            indexInsert(slot);
+        }
+        Event winner = entry.winner();
+        origins[slot] = winner == null ? null : winner.origin();
+        if (winner != null) {
+            lamports[slot] = winner.lamport();
+            seqs[slot] = winner.seq();
+            types[slot] = winner.type();
+            places[slot] = Event.POST.equals(winner.type()) ? winner.channel() : winner.dst();
         }
     }
 
     /** Where in the log the oldest request held starts, or {@code fallback} when none is held. */
     long oldestPosition(long fallback) {
-        return entries.isEmpty() ? fallback : entries.values().iterator().next().logPosition();
+        return size == 0 ? fallback : logPositions[head];
+    }
+
+    /** A stand-in for the winner: it orders like it and names the same channel or recipient. */
+    private Event winnerAt(int slot) {
+        if (origins[slot] == null) {
+            return null;
+        }
+        boolean post = Event.POST.equals(types[slot]);
+        return new Event(origins[slot], seqs[slot], lamports[slot], 0, types[slot], null,
+                post ? places[slot] : null, null, post ? null : places[slot], null, null);
+    }
+
+    private void removeOldest() {
+        indexRemove(head);
+        ids[head] = null;
+        origins[head] = null;
+        types[head] = null;
+        places[head] = null;
+        head = (head + 1) % ids.length;
+        size--;
+    }
+
+    private void grow() {
+        int length = ids.length;
+        String[] oldIds = ids;
+        long[] oldPositions = logPositions;
+        long[] oldLamports = lamports;
+        long[] oldSeqs = seqs;
+        String[] oldOrigins = origins;
+        String[] oldTypes = types;
+        String[] oldPlaces = places;
+        allocate((int) Math.min(capacity, 2L * length));
+        for (int i = 0; i < size; i++) {
+            int from = (head + i) % length;
+            ids[i] = oldIds[from];
+            logPositions[i] = oldPositions[from];
+            lamports[i] = oldLamports[from];
+            seqs[i] = oldSeqs[from];
+            origins[i] = oldOrigins[from];
+            types[i] = oldTypes[from];
+            places[i] = oldPlaces[from];
+            indexInsert(i);
+        }
+        head = 0;
+    }
+
+    private void allocate(int slots) {
+        ids = new String[slots];
+        logPositions = new long[slots];
+        lamports = new long[slots];
+        seqs = new long[slots];
+        origins = new String[slots];
+        types = new String[slots];
+        places = new String[slots];
+        index = new int[Integer.highestOneBit(Math.max(2, slots) * 2 - 1) * 2]; // a power of two, at least 2 * slots
+    }
+
+    private int home(String request) {
+        int hash = request.hashCode() * 0x9E3779B9; // spreads ids that differ only in their last characters
+        return (hash ^ (hash >>> 16)) & (index.length - 1);
+    }
+
+    private int slotOf(String request) {
+        int mask = index.length - 1;
+        for (int at = home(request); index[at] != 0; at = (at + 1) & mask) {
+            int slot = index[at] - 1;
+            if (ids[slot].equals(request)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private void indexInsert(int slot) {
+        int mask = index.length - 1;
+        int at = home(ids[slot]);
+        while (index[at] != 0) {
+            at = (at + 1) & mask;
+        }
+        index[at] = slot + 1;
+    }
+
+    /** Removes a slot from the index, shifting back the entries after it that probed past it. */
+    private void indexRemove(int slot) {
+        int mask = index.length - 1;
+        int gap = home(ids[slot]);
+        while (index[gap] != slot + 1) {
+            gap = (gap + 1) & mask;
+        }
+        index[gap] = 0;
+        for (int at = (gap + 1) & mask; index[at] != 0; at = (at + 1) & mask) {
+            int wanted = home(ids[index[at] - 1]);
+            // The entry at 'at' may move into the gap unless its home lies cyclically in (gap, at].
+            boolean homeBetween = gap < at ? wanted > gap && wanted <= at : wanted > gap || wanted <= at;
+            if (!homeBetween) {
+                index[gap] = index[at];
+                index[at] = 0;
+                gap = at;
+            }
+        }
     }
 }
