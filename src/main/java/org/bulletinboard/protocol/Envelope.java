@@ -59,13 +59,13 @@ public record Envelope(String service, Map<String, Object> data) {
         if (!(data instanceof Map<?, ?> dataMap)) {
             throw new ProtocolException("field 'data' must be a map, got " + Fields.typeName(data));
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : dataMap.entrySet()) {
-            if (!(entry.getKey() instanceof String key)) {
-                throw new ProtocolException("keys of 'data' must be strings, got " + Fields.typeName(entry.getKey()));
+        for (Object key : dataMap.keySet()) {
+            if (!(key instanceof String)) {
+                throw new ProtocolException("keys of 'data' must be strings, got " + Fields.typeName(key));
             }
-            fields.put(key, entry.getValue());
         }
+        @SuppressWarnings("unchecked") // every key was just checked; the constructor copies the map
+        Map<String, Object> fields = (Map<String, Object>) dataMap;
         return new Envelope(name, fields);
     }
 

@@ -48,7 +48,7 @@ public final class MsgPackCodec {
             throw new ProtocolException("empty frame: expected a MessagePack map");
         }
         try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
-            Object value = new Reader(unpacker, bytes.length).value(0);
+            Object value = new Reader(unpacker, bytes).value(0);
             if (unpacker.hasNext()) {
                 throw new ProtocolException("malformed MessagePack: trailing bytes after the first value");
             }
@@ -96,7 +96,7 @@ public final class MsgPackCodec {
     }
 
     /** Decodes one frame, checking every declared length against the bytes left in it. */
-    private record Reader(MessageUnpacker unpacker, long frameLength) {
+    private record Reader(MessageUnpacker unpacker, byte[] frame) {
 
         Object value(int depth) throws IOException, ProtocolException {
             if (!unpacker.hasNext()) {
@@ -118,8 +118,13 @@ public final class MsgPackCodec {
                     return unpacker.unpackLong();
                 case FLOAT:
                     return unpacker.unpackDouble();
-                case STRING:
-                    return new String(payload(unpacker.unpackRawStringHeader(), "string"), StandardCharsets.UTF_8);
+                case STRING: {
+                    // Straight from the frame: reading the payload first would copy every string's bytes twice.
+                    int length = checkedPayload(unpacker.unpackRawStringHeader(), "string");
+                    int offset = (int) unpacker.getTotalReadBytes();
+                    unpacker.readPayloadAsReference(length);
+                    return new String(frame, offset, length, StandardCharsets.UTF_8);
+                }
                 case BINARY:
                     return payload(unpacker.unpackBinaryHeader(), "binary");
                 case ARRAY: {
@@ -145,16 +150,21 @@ public final class MsgPackCodec {
         }
 
         private long remaining() {
-            return frameLength - unpacker.getTotalReadBytes();
+            return frame.length - unpacker.getTotalReadBytes();
         }
 
-        /** Reads a string's or binary's bytes, once the frame is known to hold them all. */
+        /** Reads a binary's bytes, once the frame is known to hold them all. */
         private byte[] payload(int length, String what) throws IOException, ProtocolException {
+            return unpacker.readPayload(checkedPayload(length, what));
+        }
+
+        /** A string's or binary's length, once the frame is known to hold that many bytes. */
+        private int checkedPayload(int length, String what) throws ProtocolException {
             if (length < 0 || length > remaining()) {
                 throw new ProtocolException("malformed MessagePack: " + what + " header declares " + Integer.toUnsignedString(length)
                         + " bytes but the frame has " + remaining() + " left");
             }
-            return unpacker.readPayload(length);
+            return length;
         }
 
         /** Checks a container header: depth, the fixed bound, and the bytes its entries need at the least. */

@@ -23,6 +23,9 @@ class MsgPackCodecTest {
         nested.put("negative", -123_456_789_012L);
         nested.put("float", 1.5);
         nested.put("text", "olá, mundo ✓");
+        nested.put("str8", "é".repeat(20)); // the longer string headers: 1, 2 and 4 bytes of length
+        nested.put("str16", "é".repeat(200));
+        nested.put("str32", "x".repeat(70_000));
         nested.put("list", List.of(1L, "two", List.of(3.0)));
         Map<String, Object> value = Map.of("service", "publish", "data", nested);
 

@@ -139,11 +139,12 @@ final class EventLog implements AutoCloseable {
 
     /** The lines of {@code events}, ready to {@link #append}; callers serialise them outside any lock. */
     static Lines encode(List<Event> events) throws IOException {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * events.size());
+        // Sized for a line with a few hundred characters of text, and written straight into, not via a byte[] each.
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(640 * events.size());
         int[] offsets = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
             offsets[i] = lines.size();
-            lines.write(JSON.writeValueAsBytes(events.get(i)));
+            JSON.writeValue(lines, events.get(i));
             lines.write('\n');
         }
         return new Lines(lines.toByteArray(), offsets);
