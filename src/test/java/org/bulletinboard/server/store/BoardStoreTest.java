@@ -52,6 +52,28 @@ class BoardStoreTest {
         assertEquals(List.of("alice", "bob"), List.copyOf(BoardStore.read(dir).users().keySet()));
     }
 
+    /** Each decoded event brings its own copies of its names; the events held share one string for each. */
+    @Test
+    void eventsHeldShareOneStringPerName() throws IOException {
+        try (BoardStore store = open(dir, "s1")) {
+            store.appendLocal(Event.login("alice"));
+            store.appendLocal(Event.channelCreated("general"));
+            String peer = "s2.abc";
+            store.applyReplicated(List.of(
+                    Event.post(new String("alice"), new String("general"), "one").stamped(new String(peer), 1, 5, 1),
+                    Event.post(new String("alice"), new String("general"), "two").stamped(new String(peer), 2, 6, 1)));
+            List<Event> held = store.channelHistory("general", null, 10);
+            assertEquals(2, held.size());
+            String user = store.userNames().get(0);
+            String channel = store.channelNames().get(0);
+            for (Event event : held) {
+                assertTrue(event.user() == user && event.channel() == channel, "names shared with the board's: " + event);
+            }
+            assertTrue(held.get(0).origin() == held.get(1).origin(), "one origin string");
+            assertTrue(held.get(0).type() == Event.POST, "the type constant");
+        }
+    }
+
     @Test
     void aDirectoryHasOneStoreAtATimeAndTheNextWaitsForTheLock() throws Exception {
         BoardStore first = open(dir, "s1");
