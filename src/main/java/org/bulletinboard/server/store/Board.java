@@ -83,7 +83,7 @@ final class Board {
         if (!event.isHistory()) {
             rememberFolded(event.request(), logPosition);
         } else if (held == null || held.winner() == null || Event.HISTORY_ORDER.compare(event, held.winner()) < 0) {
-            requests.put(event.request(), new RecentRequests.Entry(logPosition, event.slim()));
+            requests.put(event.request(), new RecentRequests.Entry(logPosition, event));
         }
     }
 
@@ -96,7 +96,7 @@ final class Board {
                 }
                 historyOf(held.winner()).remove(held.winner());
             }
-            requests.put(event.request(), new RecentRequests.Entry(logPosition, event.slim()));
+            requests.put(event.request(), new RecentRequests.Entry(logPosition, event));
         }
         NavigableSet<Event> history = historyOf(event);
         history.add(event);

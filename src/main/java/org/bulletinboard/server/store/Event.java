@@ -62,11 +62,6 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
                 names.apply(channel), names.apply(src), names.apply(dst), message, request);
     }
 
-    /** The event without its text: enough to order it and find it in a channel's or user's history. */
-    Event slim() {
-        return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, null, null);
-    }
-
     /** Posts and messages are history: kept as events. Logins and channel creations fold into records. */
     boolean isHistory() {
         return POST.equals(type) || MESSAGE.equals(type);

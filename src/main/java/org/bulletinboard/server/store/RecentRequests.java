@@ -46,7 +46,10 @@ final class RecentRequests {
         return slotOf(request) >= 0;
     }
 
-    /** Records (or, for an earlier winner, replaces) a request's entry, keeping its place in age order. */
+    /**
+     * Records (or, for an earlier winner, replaces) a request's entry, keeping its place in age order. Of the winner
+     * only what {@link #get} gives back is kept.
+     */
     void put(String request, Entry entry) {
         int slot = slotOf(request);
         if (slot < 0) {

@@ -29,9 +29,9 @@ class RecentRequestsTest {
         RecentRequests requests = new RecentRequests(2);
         Event later = Event.post("ann", "general", "hi").stamped("s2.abc", 7, 40, 1);
         Event earlier = Event.privateMessage("ann", "bob", "hi").stamped("s1.abc", 3, 20, 1);
-        requests.put("a", new RecentRequests.Entry(10, later.slim()));
+        requests.put("a", new RecentRequests.Entry(10, later));
         requests.put("b", new RecentRequests.Entry(20, null));
-        requests.put("a", new RecentRequests.Entry(30, earlier.slim()));
+        requests.put("a", new RecentRequests.Entry(30, earlier));
 
         RecentRequests.Entry a = requests.get("a");
         assertEquals(10, a.logPosition());
