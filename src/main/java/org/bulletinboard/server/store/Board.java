@@ -48,13 +48,13 @@ final class Board {
     Board(int window, int requestCapacity) {
         this.window = window;
         this.requests = new RecentRequests(requestCapacity);
+        List.of(Event.LOGIN, Event.CHANNEL, Event.POST, Event.MESSAGE).forEach(this::hold);
     }
 
     /** Applies an event that starts at {@code logPosition} in the log. */
     void apply(Event applied, long logPosition) {
         maxLamport = Math.max(maxLamport, applied.lamport());
         hold(applied.origin());
-        hold(applied.type());
         hold(Event.LOGIN.equals(applied.type()) ? applied.user() : applied.channel());
         Event event = applied.withNames(heldName);
         switch (event.type()) {
@@ -105,7 +105,7 @@ final class Board {
         }
     }
 
-    /** Makes {@code name} the one string its equals share (a login's user, a channel, an origin or a type). */
+    /** Makes {@code name} the one string its equals share (an event type, an origin, a login's user or a channel). */
     private void hold(String name) {
         if (name != null) {
             names.putIfAbsent(name, name);

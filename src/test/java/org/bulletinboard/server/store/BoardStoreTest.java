@@ -59,9 +59,7 @@ class BoardStoreTest {
             store.appendLocal(Event.login("alice"));
             store.appendLocal(Event.channelCreated("general"));
             String peer = "s2.abc";
-            store.applyReplicated(List.of(
-                    Event.post(new String("alice"), new String("general"), "one").stamped(new String(peer), 1, 5, 1),
-                    Event.post(new String("alice"), new String("general"), "two").stamped(new String(peer), 2, 6, 1)));
+            store.applyReplicated(List.of(decodedPost(peer, 1, "one"), decodedPost(peer, 2, "two")));
             List<Event> held = store.channelHistory("general", null, 10);
             assertEquals(2, held.size());
             String user = store.userNames().get(0);
@@ -72,6 +70,12 @@ class BoardStoreTest {
             assertTrue(held.get(0).origin() == held.get(1).origin(), "one origin string");
             assertTrue(held.get(0).type() == Event.POST, "the type constant");
         }
+    }
+
+    /** A post as a peer's frame decodes to: every name a string of its own. */
+    private static Event decodedPost(String origin, long seq, String text) {
+        return new Event(new String(origin), seq, 4 + seq, 1, new String(Event.POST), new String("alice"),
+                new String("general"), null, null, text, null);
     }
 
     @Test
