@@ -9,7 +9,8 @@
  * counted, returns to epoll_wait, finds the pipe readable again, and so spins until the writer runs again, often for
  * milliseconds. Counting first closes that window: once the byte is visible it is counted. A reader that sees the
  * count a moment before the byte (it was running already, not woken by this write) retries its read in recv() until
- * the byte is there, which the writer is about to write. Measured in BENCHMARKS.md ("A signal counted late"). JeroMQ 0.6.0 and its master branch still count after writing; SignalerPatchTest fails when the JeroMQ on the
+ * the byte is there, which the writer is about to write. Measured in BENCHMARKS.md ("A signal counted late").
+ * JeroMQ 0.6.0 and its master branch still count after writing; SignalerPatchTest fails when the JeroMQ on the
  * class path is another version, so that an upgrade revisits this file.
  */
 package zmq;
