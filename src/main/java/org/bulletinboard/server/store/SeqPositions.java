@@ -16,12 +16,13 @@ final class SeqPositions {
 
     /** Records where event {@code seq} starts; a seq held already gets the new position. */
     void put(long seq, long position) {
-        int at = size == 0 || seq > seqs[size - 1] ? size : Arrays.binarySearch(seqs, 0, size, seq);
-        if (at >= 0 && at < size) {
-            positions[at] = position;
+        // binarySearch's convention: the index if held, else -(where it goes) - 1; an append skips the search.
+        int found = size > 0 && seq <= seqs[size - 1] ? Arrays.binarySearch(seqs, 0, size, seq) : -size - 1;
+        if (found >= 0) {
+            positions[found] = position;
             return;
         }
-        int insertAt = at >= 0 ? at : -at - 1;
+        int insertAt = -found - 1;
         if (size == seqs.length) {
             seqs = Arrays.copyOf(seqs, size * 2);
             positions = Arrays.copyOf(positions, size * 2);
