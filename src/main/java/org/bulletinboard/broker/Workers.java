@@ -1,6 +1,7 @@
 package org.bulletinboard.broker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -62,12 +63,25 @@ final class Workers {
         }
     }
 
+    /** A worker's ZeroMQ routing id as a map key, compared by content (a hex string per message was garbage). */
+    private record Identity(byte[] bytes) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Identity that && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
     /** What {@link #expire} did: how many workers it forgot, and the requests they were working on. */
     record Expiry(int forgotten, List<ClientRequest> orphaned) {}
 
     private final long expiryNanos;
     private final int pack;
-    private final Map<String, Worker> known = new HashMap<>();
+    private final Map<Identity, Worker> known = new HashMap<>();
     /** Counts readies, hand-outs and classic replies: which worker was used least recently. */
     private long uses;
     private long nextTag = 1;
@@ -80,7 +94,8 @@ final class Workers {
 
     /** Records that a worker spoke; returns it, known from now on (new if it was not). */
     Worker heard(ZFrame identity, long now) {
-        Worker worker = known.computeIfAbsent(identity.strhex(), key -> new Worker(identity.duplicate(), now));
+        Worker worker = known.computeIfAbsent(new Identity(identity.getData()),
+                key -> new Worker(identity.duplicate(), now));
         worker.lastHeardNanos = now;
         return worker;
     }
@@ -172,7 +187,7 @@ final class Workers {
 
     /** Forgets a worker; returns the requests it held. */
     List<ClientRequest> remove(ZFrame identity) {
-        Worker worker = known.remove(identity.strhex());
+        Worker worker = known.remove(new Identity(identity.getData()));
         return worker == null ? List.of() : new ArrayList<>(worker.inFlight.values());
     }
 
