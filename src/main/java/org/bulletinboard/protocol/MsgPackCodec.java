@@ -1,9 +1,11 @@
 package org.bulletinboard.protocol;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,8 @@ import org.msgpack.value.ValueType;
 
 /**
  * Converts between MessagePack bytes and plain Java values: {@code null}, {@link Boolean}, {@link Long},
- * {@link Double}, {@link String}, {@code byte[]}, {@link List} and {@link Map}. Decoding never trusts its
+ * {@link Double}, {@link String}, {@code byte[]}, {@link List} and {@link Map}; encoding also takes any
+ * {@link java.util.Collection} as an array and a {@link WireMap} as a map. Decoding never trusts its
  * input: a declared length is checked against the bytes that are really left before anything is allocated for
  * it (a string or binary needs that many bytes, an array at least one byte per element, a map two per entry),
  * so what a frame decodes to is bounded by a small multiple of its own size. Nesting depth and container sizes
@@ -31,14 +34,17 @@ public final class MsgPackCodec {
      * servers allocated per write (most frames are a few hundred bytes), and so of what the garbage collector did.
      */
     private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(512);
+    /** Longer strings, or any with a non-ASCII character, are left to msgpack-core's own encoder. */
+    private static final int ASCII_SCRATCH_BYTES = 4096;
+    private static final ThreadLocal<byte[]> ASCII_SCRATCH = ThreadLocal.withInitial(() -> new byte[ASCII_SCRATCH_BYTES]);
 
     private MsgPackCodec() {}
 
     public static byte[] encode(Object value) {
         try (MessageBufferPacker packer = PACKER.newBufferPacker()) {
-            pack(packer, value);
+            new Packing(packer, ASCII_SCRATCH.get()).value(value);
             return packer.toByteArray();
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("in-memory MessagePack packing failed", e);
         }
     }
@@ -61,37 +67,87 @@ public final class MsgPackCodec {
         }
     }
 
-    private static void pack(MessageBufferPacker packer, Object value) throws IOException {
-        if (value == null) {
-            packer.packNil();
-        } else if (value instanceof String s) {
-            packer.packString(s);
-        } else if (value instanceof Boolean b) {
-            packer.packBoolean(b);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            packer.packLong(((Number) value).longValue());
-        } else if (value instanceof BigInteger big) {
-            packer.packBigInteger(big);
-        } else if (value instanceof Double || value instanceof Float) {
-            packer.packDouble(((Number) value).doubleValue());
-        } else if (value instanceof byte[] raw) {
-            packer.packBinaryHeader(raw.length);
-            packer.writePayload(raw);
-        } else if (value instanceof Map<?, ?> map) {
-            packer.packMapHeader(map.size());
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                pack(packer, entry.getKey());
-                pack(packer, entry.getValue());
+    /** One encoding's packer, and this thread's scratch for the bytes of ASCII strings. */
+    private record Packing(MessageBufferPacker packer, byte[] scratch) implements WireMap.Entries {
+
+        void value(Object value) throws IOException {
+            if (value == null) {
+                packer.packNil();
+            } else if (value instanceof String s) {
+                string(s);
+            } else if (value instanceof Boolean b) {
+                packer.packBoolean(b);
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                packer.packLong(((Number) value).longValue());
+            } else if (value instanceof BigInteger big) {
+                packer.packBigInteger(big);
+            } else if (value instanceof Double || value instanceof Float) {
+                packer.packDouble(((Number) value).doubleValue());
+            } else if (value instanceof byte[] raw) {
+                packer.packBinaryHeader(raw.length);
+                packer.writePayload(raw);
+            } else if (value instanceof Map<?, ?> map) {
+                packer.packMapHeader(map.size());
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    value(entry.getKey());
+                    value(entry.getValue());
+                }
+            } else if (value instanceof WireMap wire) {
+                packer.packMapHeader(wire.size());
+                wire.writeEntries(this);
+            } else if (value instanceof Collection<?> items) {
+                packer.packArrayHeader(items.size());
+                for (Object item : items) {
+                    value(item);
+                }
+            } else {
+                throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as MessagePack");
             }
-        } else if (value instanceof Iterable<?> items) {
-            List<Object> list = new ArrayList<>();
-            items.forEach(list::add);
-            packer.packArrayHeader(list.size());
-            for (Object item : list) {
-                pack(packer, item);
+        }
+
+        /**
+         * An ASCII string is copied through the scratch buffer: msgpack-core's {@code packString} makes a new byte
+         * array of every short string, and those were a seventh of what a write allocated.
+         */
+        private void string(String s) throws IOException {
+            int length = s.length();
+            if (length <= scratch.length && copiedAscii(s, length)) {
+                packer.packRawStringHeader(length);
+                packer.writePayload(scratch, 0, length);
+            } else {
+                packer.packString(s);
             }
-        } else {
-            throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as MessagePack");
+        }
+
+        private boolean copiedAscii(String s, int length) {
+            for (int i = 0; i < length; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    return false;
+                }
+                scratch[i] = (byte) c;
+            }
+            return true;
+        }
+
+        @Override
+        public void put(String key, String value) {
+            try {
+                string(key);
+                string(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void put(String key, long value) {
+            try {
+                string(key);
+                packer.packLong(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

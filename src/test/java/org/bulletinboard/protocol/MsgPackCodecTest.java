@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 
 class MsgPackCodecTest {
 
@@ -128,8 +131,39 @@ class MsgPackCodecTest {
     }
 
     @Test
-    void encodesIterablesAsArrays() throws ProtocolException {
+    void encodesCollectionsAsArrays() throws ProtocolException {
         List<Object> list = new ArrayList<>(List.of("a", "b"));
         assertEquals(list, MsgPackCodec.decode(MsgPackCodec.encode(new java.util.TreeSet<>(list))));
+    }
+
+    @Test
+    void stringsAreEncodedByteForByteAsMsgpackCoreEncodesThem() throws IOException {
+        // ASCII strings up to 4096 characters take a path of our own, the others msgpack-core's
+        for (String s : List.of("", "a", "x".repeat(31), "x".repeat(32), "x".repeat(255), "x".repeat(256),
+                "x".repeat(4096), "x".repeat(4097), "x".repeat(4095) + "é", "é", "\u007f", "\u0080", "日本", "😀")) {
+            try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+                packer.packString(s);
+                assertArrayEquals(packer.toByteArray(), MsgPackCodec.encode(s), s.length() + " characters");
+            }
+        }
+    }
+
+    @Test
+    void aWireMapIsEncodedAsTheMapOfItsEntries() throws ProtocolException {
+        WireMap wire = new WireMap() {
+            @Override
+            public int size() {
+                return 3;
+            }
+
+            @Override
+            public void writeEntries(Entries entries) {
+                entries.put("user", "ana");
+                entries.put("message", "olá");
+                entries.put("seq", 1L << 40);
+            }
+        };
+        assertEquals(List.of(Map.of("user", "ana", "message", "olá", "seq", 1L << 40)),
+                MsgPackCodec.decode(MsgPackCodec.encode(List.of(wire))));
     }
 }

@@ -33,7 +33,7 @@ public final class ReplicationMessages {
     static Map<String, Object> batch(String from, Collection<Event> events) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("from", from);
-        data.put("events", events.stream().map(Event::toWire).toList());
+        data.put("events", events);
         return data;
     }
 
@@ -55,7 +55,7 @@ public final class ReplicationMessages {
     static Map<String, Object> catchUpReply(CatchUpPage page) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", "OK");
-        data.put("events", page.events().stream().map(Event::toWire).toList());
+        data.put("events", page.events());
         data.put("more", page.more());
         if (page.cursor() != null) {
             data.put("cursor", page.cursor());

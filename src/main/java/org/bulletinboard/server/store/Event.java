@@ -2,13 +2,13 @@ package org.bulletinboard.server.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Timestamps;
+import org.bulletinboard.protocol.WireMap;
 
 /**
  * One immutable state change. Its id is (origin server, per-origin sequence number), unique cluster-wide;
@@ -18,7 +18,8 @@ import org.bulletinboard.protocol.Timestamps;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Event(String origin, long seq, long lamport, long timestamp, String type,
-                    String user, String channel, String src, String dst, String message, String request) {
+                    String user, String channel, String src, String dst, String message, String request)
+        implements WireMap {
 
     public static final String LOGIN = "login";
     public static final String CHANNEL = "channel";
@@ -95,9 +96,15 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         throw new ProtocolException("field 'before' must be a 'next' cursor from an earlier reply");
     }
 
-    /** The event as a MessagePack-ready map, for replication between servers. */
-    public Map<String, Object> toWire() {
-        Map<String, Object> wire = new LinkedHashMap<>();
+    /** Entries on the wire, for replication between servers: every non-null field. */
+    @Override
+    public int size() {
+        return 5 + present(user) + present(channel) + present(src) + present(dst) + present(message)
+                + present(request);
+    }
+
+    @Override
+    public void writeEntries(Entries wire) {
         wire.put("origin", origin);
         wire.put("seq", seq);
         wire.put("lamport", lamport);
@@ -109,7 +116,6 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         putIfPresent(wire, "dst", dst);
         putIfPresent(wire, "message", message);
         putIfPresent(wire, "request", request);
-        return wire;
     }
 
     /** Reads and checks an event sent by a peer: a peer's bug must not poison this server's log. */
@@ -153,7 +159,11 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         return Fields.optionalName(wire, field).orElse(null);
     }
 
-    private static void putIfPresent(Map<String, Object> wire, String key, String value) {
+    private static int present(String value) {
+        return value == null ? 0 : 1;
+    }
+
+    private static void putIfPresent(Entries wire, String key, String value) {
         if (value != null) {
             wire.put(key, value);
         }
