@@ -6,21 +6,25 @@ package org.bulletinboard.server.store;
  * came in between. Each entry keeps where in the log its event starts (so recovery knows how far back to read
  * to rebuild this window) and, for a post or message, which event counts for the request.
  * <p>
- * Held in flat arrays, not a map of entries: a ring in age order and an open-addressing index into it. Each of
- * up to 100 000 entries lives for minutes; as a map entry, an entry record and an event, each was three more
- * objects that every young collection of the JVM had to copy while they were new. Here an entry adds only its
- * id. Not thread-safe: the store guards it.
+ * Held in flat arrays, not a map of entries: a ring in age order and an open-addressing index into it, and the
+ * ids' characters in one array. Each of up to 100 000 entries lives for minutes; as a map entry, an entry record
+ * and an event, and then as an id string, each was objects that every young collection of the JVM had to copy
+ * while they were new, twice (with the image's {@code -XX:MaxTenuringThreshold=1}). Here an entry adds no object.
+ * Not thread-safe: the store guards it.
  */
 final class RecentRequests {
     /** A request's winning post or message (the first in history order), or a login or channel ({@code winner} null). */
     record Entry(long logPosition, Event winner) {}
 
     private static final int INITIAL_SLOTS = 1024;
+    private static final int INITIAL_TEXT = 32 * 1024;
 
     private final int capacity;
     // The ring: slot (head + i) % length holds the i-th oldest entry. A winner is kept as what orders it (lamport,
     // origin, seq) and what finds its history (type, and channel or recipient); origin is null for no winner.
-    private String[] ids;
+    private long[] idStarts;
+    private int[] idLengths;
+    private int[] idHashes;
     private long[] logPositions;
     private long[] lamports;
     private long[] seqs;
@@ -31,6 +35,14 @@ final class RecentRequests {
     private int size;
     /** Open addressing, linear probing: slot + 1 of the entry whose id hashes there, 0 for none. */
     private int[] index;
+    /**
+     * The ids' characters in age order, a ring addressed by ever-growing positions: the id in slot s is
+     * {@code text[(idStarts[s] + i) & (text.length - 1)]} for i below {@code idLengths[s]}. Its length is a power
+     * of two, grown when the ids held no longer fit.
+     */
+    private char[] text = new char[INITIAL_TEXT];
+    /** The position after the newest id's characters. */
+    private long textEnd;
 
     RecentRequests(int capacity) {
         this.capacity = capacity;
@@ -55,12 +67,12 @@ final class RecentRequests {
         if (slot < 0) {
             if (size == capacity) {
                 removeOldest();
-            } else if (size == ids.length) {
+            } else if (size == logPositions.length) {
                 grow();
             }
-            slot = (head + size) % ids.length;
+            slot = (head + size) % logPositions.length;
+            storeId(slot, request);
             size++;
-            ids[slot] = request;
             logPositions[slot] = entry.logPosition();
             indexInsert(slot);
         }
@@ -89,19 +101,55 @@ final class RecentRequests {
                 post ? places[slot] : null, null, post ? null : places[slot], null, null);
     }
 
+    /** Appends the id's characters to the text, growing it if they do not fit beside the ids held. */
+    private void storeId(int slot, String request) {
+        int length = request.length();
+        long oldest = size == 0 ? textEnd : idStarts[head];
+        while (textEnd + length - oldest > text.length) {
+            char[] old = text;
+            text = new char[2 * old.length];
+            for (long at = oldest; at < textEnd; at++) {
+                text[(int) (at & (text.length - 1))] = old[(int) (at & (old.length - 1))];
+            }
+        }
+        int mask = text.length - 1;
+        for (int i = 0; i < length; i++) {
+            text[(int) ((textEnd + i) & mask)] = request.charAt(i);
+        }
+        idStarts[slot] = textEnd;
+        idLengths[slot] = length;
+        idHashes[slot] = request.hashCode();
+        textEnd += length;
+    }
+
+    private boolean idEquals(int slot, String request) {
+        if (idHashes[slot] != request.hashCode() || idLengths[slot] != request.length()) {
+            return false;
+        }
+        int mask = text.length - 1;
+        long start = idStarts[slot];
+        for (int i = 0; i < request.length(); i++) {
+            if (text[(int) ((start + i) & mask)] != request.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void removeOldest() {
         indexRemove(head);
-        ids[head] = null;
         origins[head] = null;
         types[head] = null;
         places[head] = null;
-        head = (head + 1) % ids.length;
+        head = (head + 1) % logPositions.length;
         size--;
     }
 
     private void grow() {
-        int length = ids.length;
-        String[] oldIds = ids;
+        int length = logPositions.length;
+        long[] oldStarts = idStarts;
+        int[] oldLengths = idLengths;
+        int[] oldHashes = idHashes;
         long[] oldPositions = logPositions;
         long[] oldLamports = lamports;
         long[] oldSeqs = seqs;
@@ -111,7 +159,9 @@ final class RecentRequests {
         allocate((int) Math.min(capacity, 2L * length));
         for (int i = 0; i < size; i++) {
             int from = (head + i) % length;
-            ids[i] = oldIds[from];
+            idStarts[i] = oldStarts[from];
+            idLengths[i] = oldLengths[from];
+            idHashes[i] = oldHashes[from];
             logPositions[i] = oldPositions[from];
             lamports[i] = oldLamports[from];
             seqs[i] = oldSeqs[from];
@@ -124,7 +174,9 @@ final class RecentRequests {
     }
 
     private void allocate(int slots) {
-        ids = new String[slots];
+        idStarts = new long[slots];
+        idLengths = new int[slots];
+        idHashes = new int[slots];
         logPositions = new long[slots];
         lamports = new long[slots];
         seqs = new long[slots];
@@ -134,16 +186,17 @@ final class RecentRequests {
         index = new int[Integer.highestOneBit(Math.max(2, slots) * 2 - 1) * 2]; // a power of two, at least 2 * slots
     }
 
-    private int home(String request) {
-        int hash = request.hashCode() * 0x9E3779B9; // spreads ids that differ only in their last characters
+    /** Where in the index an id with this {@link String#hashCode} starts probing. */
+    private int home(int idHash) {
+        int hash = idHash * 0x9E3779B9; // spreads ids that differ only in their last characters
         return (hash ^ (hash >>> 16)) & (index.length - 1);
     }
 
     private int slotOf(String request) {
         int mask = index.length - 1;
-        for (int at = home(request); index[at] != 0; at = (at + 1) & mask) {
+        for (int at = home(request.hashCode()); index[at] != 0; at = (at + 1) & mask) {
             int slot = index[at] - 1;
-            if (ids[slot].equals(request)) {
+            if (idEquals(slot, request)) {
                 return slot;
             }
         }
@@ -152,7 +205,7 @@ final class RecentRequests {
 
     private void indexInsert(int slot) {
         int mask = index.length - 1;
-        int at = home(ids[slot]);
+        int at = home(idHashes[slot]);
         while (index[at] != 0) {
             at = (at + 1) & mask;
         }
@@ -162,13 +215,13 @@ final class RecentRequests {
     /** Removes a slot from the index, shifting back the entries after it that probed past it. */
     private void indexRemove(int slot) {
         int mask = index.length - 1;
-        int gap = home(ids[slot]);
+        int gap = home(idHashes[slot]);
         while (index[gap] != slot + 1) {
             gap = (gap + 1) & mask;
         }
         index[gap] = 0;
         for (int at = (gap + 1) & mask; index[at] != 0; at = (at + 1) & mask) {
-            int wanted = home(ids[index[at] - 1]);
+            int wanted = home(idHashes[index[at] - 1]);
             // The entry at 'at' may move into the gap unless its home lies cyclically in (gap, at].
             boolean homeBetween = gap < at ? wanted > gap && wanted <= at : wanted > gap || wanted <= at;
             if (!homeBetween) {

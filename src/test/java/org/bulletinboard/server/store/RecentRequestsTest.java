@@ -45,15 +45,29 @@ class RecentRequestsTest {
         assertNull(requests.get("a"));
     }
 
+    @Test
+    void idsWithTheSameHashAreToldApartByTheirCharacters() {
+        RecentRequests requests = new RecentRequests(10);
+        assertEquals("AaAa".hashCode(), "BBBB".hashCode());
+        assertEquals("AaAa".hashCode(), "AaBB".hashCode());
+        requests.put("AaAa", new RecentRequests.Entry(1, null));
+        requests.put("BBBB", new RecentRequests.Entry(2, null));
+        assertEquals(1, requests.get("AaAa").logPosition());
+        assertEquals(2, requests.get("BBBB").logPosition());
+        assertFalse(requests.contains("AaBB"), "same hash and length, other characters");
+    }
+
     /** Random puts against a LinkedHashMap, through growth, wrap-around and removals from the index. */
     @Test
     void agreesWithAMapUnderManyPuts() {
-        int capacity = 3000; // above the first allocation, so the ring grows twice before it wraps
+        // Above the first allocation, so the ring grows twice before it wraps; the ids, up to 64 characters and some
+        // beyond Latin-1, outgrow the first text array twice and wrap around in it many times.
+        int capacity = 3000;
         RecentRequests requests = new RecentRequests(capacity);
         Map<String, Long> model = new LinkedHashMap<>();
         Random random = new Random(42);
         for (int i = 0; i < 40_000; i++) {
-            String id = "req-" + random.nextInt(6000);
+            String id = idOf(random.nextInt(6000));
             long position = i;
             if (!model.containsKey(id)) {
                 model.put(id, position);
@@ -64,12 +78,16 @@ class RecentRequestsTest {
             requests.put(id, new RecentRequests.Entry(position, null));
             if (i % 97 == 0) {
                 for (int probe = 0; probe < 6000; probe++) {
-                    String other = "req-" + probe;
+                    String other = idOf(probe);
                     RecentRequests.Entry entry = requests.get(other);
                     assertEquals(model.get(other), entry == null ? null : entry.logPosition(), other + " after put " + i);
                 }
                 assertEquals(model.values().iterator().next(), requests.oldestPosition(-1));
             }
         }
+    }
+
+    private static String idOf(int n) {
+        return "req-" + n + "-".repeat(n % 50) + (n % 3 == 0 ? "ü日" : "");
     }
 }
