@@ -56,17 +56,17 @@ final class Board {
         maxLamport = Math.max(maxLamport, applied.lamport());
         hold(applied.origin());
         hold(Event.LOGIN.equals(applied.type()) ? applied.user() : applied.channel());
-        Event event = applied.withNames(heldName);
+        Event event = applied.held(heldName);
         switch (event.type()) {
             case Event.LOGIN -> {
                 users.merge(event.user(), new UserRecord(event.timestamp(), event.timestamp()), UserRecord::merge);
-                rememberFolded(event.request(), logPosition);
+                rememberFolded(applied.request(), logPosition);
             }
             case Event.CHANNEL -> {
                 channels.merge(event.channel(), new ChannelRecord(event.timestamp()), ChannelRecord::merge);
-                rememberFolded(event.request(), logPosition);
+                rememberFolded(applied.request(), logPosition);
             }
-            case Event.POST, Event.MESSAGE -> addHistory(event, logPosition);
+            case Event.POST, Event.MESSAGE -> addHistory(event, applied.request(), logPosition);
             default -> throw new IllegalArgumentException("unknown event type " + event.type());
         }
     }
@@ -87,16 +87,16 @@ final class Board {
         }
     }
 
-    private void addHistory(Event event, long logPosition) {
-        if (event.request() != null) {
-            RecentRequests.Entry held = requests.get(event.request());
+    private void addHistory(Event event, String request, long logPosition) {
+        if (request != null) {
+            RecentRequests.Entry held = requests.get(request);
             if (held != null && held.winner() != null) {
                 if (Event.HISTORY_ORDER.compare(held.winner(), event) <= 0) {
                     return; // the same request already counts through an earlier event
                 }
                 historyOf(held.winner()).remove(held.winner());
             }
-            requests.put(event.request(), new RecentRequests.Entry(logPosition, event));
+            requests.put(request, new RecentRequests.Entry(logPosition, event));
         }
         NavigableSet<Event> history = historyOf(event);
         history.add(event);

@@ -57,10 +57,14 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         return new Event(origin, seq, lamport, timestamp, type, user, channel, src, dst, message, request);
     }
 
-    /** The same event with each name (origin, type, user, channel, src, dst) replaced by {@code names}' answer. */
-    Event withNames(UnaryOperator<String> names) {
+    /**
+     * The event as the board holds it: each name (origin, type, user, channel, src, dst) replaced by {@code names}'
+     * answer, and without its request id, which the board keeps apart (the id string would otherwise live as
+     * long as the event).
+     */
+    Event held(UnaryOperator<String> names) {
         return new Event(names.apply(origin), seq, lamport, timestamp, names.apply(type), names.apply(user),
-                names.apply(channel), names.apply(src), names.apply(dst), message, request);
+                names.apply(channel), names.apply(src), names.apply(dst), message, null);
     }
 
     /** Posts and messages are history: kept as events. Logins and channel creations fold into records. */
