@@ -16,7 +16,15 @@ final class RecentRequests {
     /** A request's winning post or message (the first in history order), or a login or channel ({@code winner} null). */
     record Entry(long logPosition, Event winner) {}
 
-    private static final int INITIAL_SLOTS = 1024;
+    /**
+     * Slots allocated up front, at most: all of a server's 100 000 (about 6 MB). Grown under load, each larger copy
+     * of the arrays was new, so the next two young collections copied megabytes of them, for pauses of 20-30 ms.
+     */
+    private static final int MAX_INITIAL_SLOTS = 1 << 17;
+    /**
+     * Text allocated up front, in characters. It grows with the ids: allocated whole, it was 8 MB per server that
+     * a cluster whose clients send no ids never uses; beyond 1M characters it is a humongous object, never copied.
+     */
     private static final int INITIAL_TEXT = 32 * 1024;
 
     private final int capacity;
@@ -40,13 +48,19 @@ final class RecentRequests {
      * {@code text[(idStarts[s] + i) & (text.length - 1)]} for i below {@code idLengths[s]}. Its length is a power
      * of two, grown when the ids held no longer fit.
      */
-    private char[] text = new char[INITIAL_TEXT];
+    private char[] text;
     /** The position after the newest id's characters. */
     private long textEnd;
 
     RecentRequests(int capacity) {
+        this(capacity, Math.min(capacity, MAX_INITIAL_SLOTS));
+    }
+
+    /** @param initialSlots allocated up front; more are as needed, up to {@code capacity} */
+    RecentRequests(int capacity, int initialSlots) {
         this.capacity = capacity;
-        allocate(Math.min(capacity, INITIAL_SLOTS));
+        allocate(initialSlots);
+        text = new char[INITIAL_TEXT];
     }
 
     Entry get(String request) {

@@ -61,9 +61,9 @@ class RecentRequestsTest {
     @Test
     void agreesWithAMapUnderManyPuts() {
         // Above the first allocation, so the ring grows twice before it wraps; the ids, up to 64 characters and some
-        // beyond Latin-1, outgrow the first text array twice and wrap around in it many times.
+        // beyond Latin-1, outgrow the first text array and wrap around in it many times.
         int capacity = 3000;
-        RecentRequests requests = new RecentRequests(capacity);
+        RecentRequests requests = new RecentRequests(capacity, 1000);
         Map<String, Long> model = new LinkedHashMap<>();
         Random random = new Random(42);
         for (int i = 0; i < 40_000; i++) {
