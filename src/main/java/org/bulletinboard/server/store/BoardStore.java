@@ -332,8 +332,12 @@ public final class BoardStore implements AutoCloseable {
             long position = eventLog.position();
             snapshot = Snapshot.of(position, board.oldestRequestPosition(position), seen.coverage(),
                     board.maxLamport(), board.view());
-            recent.forEach((from, seqs) -> evictedUpTo.merge(from, seqs.lastSeq(), Math::max));
-            recent.clear();
+            recent.forEach((from, seqs) -> {
+                if (!seqs.isEmpty()) {
+                    evictedUpTo.merge(from, seqs.lastSeq(), Math::max);
+                    seqs.clear();
+                }
+            });
             eventsSinceCheckpoint = 0;
         }
         eventLog.sync(snapshot.logPosition());

@@ -1,6 +1,8 @@
 package org.bulletinboard.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,22 @@ class SeqPositionsTest {
         assertEquals(List.of(100L, 250L, 300L, 400L, 500L), after(positions, 0));
         assertEquals(List.of(), after(positions, 5));
         assertEquals(5, positions.lastSeq());
+    }
+
+    @Test
+    void aClearedOneHoldsNothingAndFillsAgain() {
+        SeqPositions positions = new SeqPositions();
+        for (long seq = 1; seq <= 100; seq++) {
+            positions.put(seq, seq * 10);
+        }
+        positions.clear();
+        assertTrue(positions.isEmpty());
+        assertEquals(List.of(), after(positions, 0));
+        positions.put(102, 1020);
+        positions.put(101, 1010);
+        assertFalse(positions.isEmpty());
+        assertEquals(List.of(1010L, 1020L), after(positions, 0), "nothing held before the clear comes back");
+        assertEquals(102, positions.lastSeq());
     }
 
     /** Random arrival orders against a TreeMap, through several doublings of the arrays. */
