@@ -48,8 +48,11 @@ public final class Fields {
         return value;
     }
 
-    /** A loop, not {@code codePoints()}: a stream per name was an eighth of what a write allocated. */
-    private static boolean hasControlCharacter(String value) {
+    /**
+     * Whether {@code value} holds a control character (names, addresses). A loop, not {@code codePoints()}: a stream
+     * per name was an eighth of what a write allocated.
+     */
+    public static boolean hasControlCharacter(String value) {
         for (int i = 0; i < value.length(); i++) {
             // every control character is a single char, and no surrogate is one
             if (Character.isISOControl(value.charAt(i))) {

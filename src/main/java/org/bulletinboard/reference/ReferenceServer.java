@@ -133,7 +133,7 @@ public final class ReferenceServer implements AutoCloseable {
             return null;
         }
         String address = Fields.string(data, "address");
-        if (address.length() > MAX_ADDRESS_LENGTH || address.codePoints().anyMatch(Character::isISOControl)) {
+        if (address.length() > MAX_ADDRESS_LENGTH || Fields.hasControlCharacter(address)) {
             throw new ProtocolException("field 'address' must be an endpoint of at most " + MAX_ADDRESS_LENGTH
                     + " printable characters");
         }
