@@ -90,6 +90,16 @@ class ReferenceServerTest {
         assertEquals(1L, rank("server-a"));
     }
 
+    @Test
+    void anAddressWithAControlCharacterOrTooLongIsRefused() {
+        Envelope control = client.call("rank", Map.of("user", "server-a", "address", "tcp://a:5560\n"));
+        assertEquals("erro", control.data().get("status"));
+        assertTrue(((String) control.data().get("description")).contains("printable characters"));
+        String tooLong = "tcp://" + "a".repeat(ReferenceServer.MAX_ADDRESS_LENGTH) + ":5560";
+        assertEquals("erro", client.call("rank", Map.of("user", "server-a", "address", tooLong)).data().get("status"));
+        assertEquals(List.of(), list(), "neither registered");
+    }
+
     private long rank(String name) {
         return (Long) client.call("rank", Map.of("user", name)).data().get("rank");
     }
