@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -29,6 +30,8 @@ public final class LoadBenchmark {
     private static final Logger log = LoggerFactory.getLogger(LoadBenchmark.class);
     private static final int CHANNELS = 4;
     private static final Duration DRAIN = Duration.ofSeconds(3);
+    /** How long before the window the cost is first read, so that the reading is over when the window opens. */
+    private static final Duration COST_LEAD = Duration.ofSeconds(1);
 
     /**
      * @param proxyEndpoint where subscribers connect, or null for none
@@ -73,23 +76,24 @@ public final class LoadBenchmark {
                     : PublicationProbe.start(context, settings.proxyEndpoint(), settings.subscribers(), names.topics(), window);
             try {
                 Tally tally = new Tally();
+                Costed costed = new Costed();
                 CountDownLatch done = new CountDownLatch(settings.clients());
                 for (String user : names.users()) {
                     RoleThreads.start("bench", user, "client", () -> {
                         try {
-                            drive(context, settings, names, user, start, window, tally);
+                            drive(context, settings, names, user, start, window, tally, costed);
                         } finally {
                             done.countDown();
+                            costed.awaitLastReading(); // a thread's context switches leave /proc with it
                         }
                     });
                 }
-                ProcessCost.Spent spent = measure(cost, window);
-                done.await();
+                ProcessCost.Spent spent = measure(cost, window, settings.warmup(), done, costed);
                 PublicationProbe.Delivery delivery = null;
                 if (probe != null) {
                     delivery = probe.drain(tally.published.get() * settings.subscribers(), DRAIN);
                 }
-                return tally.result(settings, delivery, spent);
+                return tally.result(settings, delivery, spent, costed.requests.get());
             } finally {
                 if (probe != null) {
                     probe.close();
@@ -98,14 +102,41 @@ public final class LoadBenchmark {
         }
     }
 
-    /** Reads the processes' costs at both ends of the measured window. */
-    private static ProcessCost.Spent measure(ProcessCost cost, Window window) {
-        LockSupport.parkNanos(window.start() - System.nanoTime());
-        ProcessCost.Reading before = cost.read();
-        long started = System.nanoTime();
-        LockSupport.parkNanos(window.end() - started);
-        ProcessCost.Reading after = cost.read();
-        return cost.between(before, after, System.nanoTime() - started);
+    /**
+     * Reads the processes' costs from shortly before the window until every client has stopped: a reading walks
+     * every thread's {@code /proc} entry, milliseconds of CPU that, at the window's start, delayed its first
+     * requests. Costs per request divide by the requests completed between the two readings.
+     */
+    private static ProcessCost.Spent measure(ProcessCost cost, Window window, Duration warmup, CountDownLatch done,
+                                             Costed costed) throws InterruptedException {
+        long lead = Math.min(COST_LEAD.toNanos(), warmup.toNanos());
+        LockSupport.parkNanos(window.start() - lead - System.nanoTime());
+        try {
+            ProcessCost.Reading before = cost.read();
+            long started = System.nanoTime();
+            costed.counting = true;
+            done.await();
+            ProcessCost.Reading after = cost.read();
+            return cost.between(before, after, System.nanoTime() - started);
+        } finally {
+            costed.lastReading.countDown();
+        }
+    }
+
+    /** Successful requests completed since the first cost reading, and when the last reading is taken. */
+    private static final class Costed {
+        private static final Duration MAX_READING = Duration.ofSeconds(30);
+        volatile boolean counting;
+        final AtomicLong requests = new AtomicLong();
+        final CountDownLatch lastReading = new CountDownLatch(1);
+
+        void awaitLastReading() {
+            try {
+                lastReading.await(MAX_READING.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Logs every bench user in and creates the channels (one that exists already is fine), with some posts to read. */
@@ -136,11 +167,15 @@ public final class LoadBenchmark {
     }
 
     private static void drive(ZContext context, Settings settings, BenchNames names, String user, long start,
-                              Window window, Tally tally) {
+                              Window window, Tally tally, Costed costed) {
         long interval = settings.rate() > 0 ? (long) (settings.clients() * 1e9 / settings.rate()) : 0;
         // Paced clients start spread over one interval, so their requests do not arrive in bursts.
         long due = start + (interval > 0 ? Math.floorMod(user.hashCode(), interval) : 0);
         Map<String, Histogram> latency = new TreeMap<>();
+        // The warm-up does all the window does, into counts thrown away: a path taken only from the window's start
+        // on would be compiled then, on the clock of the first measured requests.
+        Map<String, Histogram> warmupLatency = new TreeMap<>();
+        Tally warmupTally = new Tally();
         try (BoardClient client = new BoardClient(context, settings.brokerEndpoint(), Stamper.systemClock(),
                 settings.timeout(), 1, () -> false)) {
             LockSupport.parkNanos(start - System.nanoTime());
@@ -154,7 +189,9 @@ public final class LoadBenchmark {
                     if (due - window.end() >= 0) {
                         break;
                     }
-                    send(client, request, settings.messageBytes(), window.contains(due) ? latency : null, due, tally);
+                    boolean counted = window.contains(due);
+                    send(client, request, settings.messageBytes(), counted ? latency : warmupLatency, due,
+                            counted ? tally : warmupTally, costed);
                     due += interval;
                 }
             }
@@ -163,22 +200,21 @@ public final class LoadBenchmark {
     }
 
     private static void send(BoardClient client, Workload.Request request, int messageBytes,
-                             Map<String, Histogram> latency, long due, Tally tally) {
+                             Map<String, Histogram> latency, long due, Tally tally, Costed costed) {
         Map<String, Object> fields = request.fields();
         if (request.carriesBody()) {
             fields = new LinkedHashMap<>(fields);
             fields.put("message", PublicationProbe.body(due, messageBytes)); // lag counts from when it was due, like latency
         }
-        boolean counted = latency != null;
         try {
             Reply reply = client.call(request.service(), fields);
             long micros = Math.max(1, (System.nanoTime() - due) / 1_000);
-            if (!counted) {
-                return;
-            }
             latency.computeIfAbsent(request.service(), s -> new Histogram(3)).recordValue(micros);
             if (reply.ok()) {
                 tally.completed.incrementAndGet();
+                if (costed.counting) {
+                    costed.requests.incrementAndGet();
+                }
                 if (request.carriesBody()) {
                     tally.published.incrementAndGet();
                 }
@@ -186,9 +222,7 @@ public final class LoadBenchmark {
                 tally.error(request.service() + ": " + reply.error());
             }
         } catch (RequestTimeoutException e) {
-            if (counted) {
-                tally.timeouts.incrementAndGet();
-            }
+            tally.timeouts.incrementAndGet();
         }
     }
 
@@ -212,11 +246,12 @@ public final class LoadBenchmark {
             client.forEach((service, histogram) -> latency.computeIfAbsent(service, s -> new Histogram(3)).add(histogram));
         }
 
-        synchronized LoadResult result(Settings settings, PublicationProbe.Delivery delivery, ProcessCost.Spent cost) {
+        synchronized LoadResult result(Settings settings, PublicationProbe.Delivery delivery, ProcessCost.Spent cost,
+                                       long costedRequests) {
             Histogram all = new Histogram(3);
             latency.values().forEach(all::add);
             return new LoadResult(settings, completed.get(), errors.get(), timeouts.get(), Map.copyOf(errorKinds),
-                    all, new TreeMap<>(latency), delivery, cost);
+                    all, new TreeMap<>(latency), delivery, cost, costedRequests);
         }
     }
 }

@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** What a load run measured: throughput, latency per service and overall, failures, and publication delivery. */
+/**
+ * What a load run measured: throughput, latency per service and overall, failures, and publication delivery; and what
+ * it cost, read over a span a little longer than the window, with the successful requests completed in that span.
+ */
 public record LoadResult(LoadBenchmark.Settings settings, long completed, long errors, long timeouts,
                          Map<String, Long> errorKinds, Histogram latencyMicros, Map<String, Histogram> latencyByService,
-                         PublicationProbe.Delivery delivery, ProcessCost.Spent cost) {
+                         PublicationProbe.Delivery delivery, ProcessCost.Spent cost, long costedRequests) {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
     /** Requests answered successfully per second of the measured window. */
@@ -22,25 +25,27 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         return histogram == null ? Double.NaN : histogram.getValueAtPercentile(99) / 1000.0;
     }
 
-    /** CPU time the costed processes spent per successful request in the measured window, in ms. */
+    /** CPU time the costed processes spent per successful request, in ms. */
     public double cpuMillisPerRequest() {
-        return completed == 0 ? Double.NaN : cost.cpuNanos() / 1e6 / completed;
+        return costedRequests == 0 ? Double.NaN : cost.cpuNanos() / 1e6 / costedRequests;
     }
 
     /** CPU time of the cluster's own threads per successful request, in ms; NaN where they were not told apart. */
     public double clusterCpuMillisPerRequest() {
-        return completed == 0 || cost.threadsCpuNanos() < 0 ? Double.NaN : cost.threadsCpuNanos() / 1e6 / completed;
+        return costedRequests == 0 || cost.threadsCpuNanos() < 0 ? Double.NaN
+                : cost.threadsCpuNanos() / 1e6 / costedRequests;
     }
 
     /** Kilobytes the cluster's own threads allocated per successful request; NaN where they were not told apart. */
     public double clusterKilobytesPerRequest() {
-        return completed == 0 || cost.threadsAllocatedBytes() < 0 ? Double.NaN
-                : cost.threadsAllocatedBytes() / 1024.0 / completed;
+        return costedRequests == 0 || cost.threadsAllocatedBytes() < 0 ? Double.NaN
+                : cost.threadsAllocatedBytes() / 1024.0 / costedRequests;
     }
 
-    /** Context switches per successful request in the measured window; NaN where they cannot be read. */
+    /** Context switches per successful request; NaN where they cannot be read. */
     public double contextSwitchesPerRequest() {
-        return completed == 0 || cost.contextSwitches() < 0 ? Double.NaN : (double) cost.contextSwitches() / completed;
+        return costedRequests == 0 || cost.contextSwitches() < 0 ? Double.NaN
+                : (double) cost.contextSwitches() / costedRequests;
     }
 
     public Map<String, Object> toMap() {

@@ -33,6 +33,10 @@ class LoadBenchmarkTest {
             assertEquals(0, result.errors() + result.timeouts(), result.errorKinds().toString());
             assertEquals(result.completed(), result.latencyMicros().getTotalCount(), "one latency per answered request");
             assertTrue(result.latencyByService().containsKey("publish") && result.latencyByService().containsKey("channels"));
+            // The cost is read from before the window until the clients stop: the window's requests and some of the
+            // warm-up's, never fewer.
+            assertTrue(result.costedRequests() > result.completed(),
+                    result.costedRequests() + " costed against " + result.completed() + " in the window");
             PublicationProbe.Delivery delivery = result.delivery();
             assertNotNull(delivery);
             assertTrue(delivery.expected() > 0);
