@@ -83,6 +83,7 @@ public final class BoardStore implements AutoCloseable {
         }
         this.eventLog = EventLog.open(logFile, from, this::applyRecovered);
         stamper.lamport().onReceive(recoveredLamport(board.maxLamport()));
+        checkpointer.execute(BoardStore::prepareCheckpoints);
         log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot); writing as {}",
                 eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint, origin);
     }
@@ -293,6 +294,15 @@ public final class BoardStore implements AutoCloseable {
     /** An upper bound of an event's encoded size: text is at most 3 bytes per UTF-16 unit. */
     private static long wireSize(Event event) {
         return 256 + 3L * (event.message() == null ? 0 : event.message().length());
+    }
+
+    /** On the checkpoint thread at open, so that the first checkpoint, under load, does not also build the writer. */
+    private static void prepareCheckpoints() {
+        try {
+            Snapshot.prepareWriter();
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not prepare the snapshot writer; the first checkpoint will", e);
+        }
     }
 
     /** Queues a checkpoint once enough events came since the last, so no writer waits for it. */

@@ -1,5 +1,6 @@
 package org.bulletinboard.server.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,5 +45,16 @@ record Snapshot(int format, long logPosition, long requestsFrom, Coverage covers
 
     void write(Path dataDir) throws IOException {
         AtomicFiles.write(dataDir.resolve(FILE), JSON.writeValueAsBytes(this));
+    }
+
+    /**
+     * Serialises a snapshot of one user, channel, post and message, and drops it. Jackson builds its serialisers on
+     * first use, 40-55 ms of CPU here that would otherwise fall on the first checkpoint, under load.
+     */
+    static void prepareWriter() throws JsonProcessingException {
+        JSON.writeValueAsBytes(new Snapshot(FORMAT, 0, 0, Coverage.NONE, 0,
+                Map.of("u", new UserRecord(0, 0)), Map.of("c", new ChannelRecord(0)),
+                Map.of("c", List.of(Event.post("u", "c", "m"))),
+                Map.of("u", List.of(Event.privateMessage("u", "u", "m")))));
     }
 }
