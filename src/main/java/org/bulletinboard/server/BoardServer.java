@@ -99,7 +99,8 @@ public final class BoardServer implements AutoCloseable {
         MDC.put("role", "server");
         MDC.put("node", config.name());
         try {
-            this.store = BoardStore.open(lock, config.dataDir(), config.name(), stamper, BoardStore.DEFAULT_CHECKPOINT_EVERY);
+            this.store = BoardStore.open(lock, config.dataDir(), config.name(), stamper,
+                    BoardStore.staggeredCheckpointEvery());
         } finally {
             MDC.clear();
         }

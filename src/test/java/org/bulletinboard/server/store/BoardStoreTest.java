@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.MsgPackCodec;
 import org.bulletinboard.protocol.ProtocolException;
@@ -31,6 +33,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class BoardStoreTest {
     @TempDir
     Path dir;
+
+    @Test
+    void serversDrawTheirCheckpointIntervalsApart() {
+        Set<Integer> drawn = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            int every = BoardStore.staggeredCheckpointEvery();
+            assertTrue(every >= BoardStore.DEFAULT_CHECKPOINT_EVERY && every < BoardStore.DEFAULT_CHECKPOINT_EVERY * 5 / 4,
+                    every + " is outside the default stretched by a quarter");
+            drawn.add(every);
+        }
+        assertTrue(drawn.size() > 1, "every draw was " + drawn);
+    }
 
     @Test
     void stateSurvivesReopeningAndEachStartWritesUnderAnOriginOfItsOwn() throws IOException {
