@@ -157,9 +157,10 @@ public final class Broker implements AutoCloseable {
             }
             case WorkerFrames.REPLY -> {
                 long tag = worker.isTagged() ? WorkerFrames.popTag(message) : 0;
-                if (tag >= 0 && workers.replied(worker, tag)) {
-                    metrics.replied();
+                ClientRequest done = tag >= 0 ? workers.replied(worker, tag) : null;
+                if (done != null) {
                     message.send(frontend, true); // client envelope + reply
+                    metrics.replied(System.nanoTime() - done.arrivedNanos());
                     return;
                 }
                 // Its request went to another worker: a second reply could be taken for the client's next one.

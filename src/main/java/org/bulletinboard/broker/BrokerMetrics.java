@@ -4,14 +4,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.bulletinboard.health.RequestMetrics;
 
 /**
- * What the broker counts for {@code /metrics}. Its queue and workers belong to its loop thread, which publishes
- * their sizes here once a pass; the scrape reads those, never the collections themselves.
+ * What the broker counts for {@code /metrics}, and how long the cluster takes over each request it passes on
+ * ({@code bbs_broker_request_seconds}: from the request's arrival to its reply, so neither a client's own queueing
+ * nor its network is in it). Its queue and workers belong to its loop thread, which publishes their sizes here
+ * once a pass; the scrape reads those, never the collections themselves.
  */
 final class BrokerMetrics {
     private final Counter forwarded;
     private final Counter replied;
+    private final Timer latency;
     private final Counter requeued;
     private final Counter poisoned;
     private final Counter refused;
@@ -23,6 +29,9 @@ final class BrokerMetrics {
     BrokerMetrics(MeterRegistry registry) {
         forwarded = Counter.builder("bbs.broker.forwarded").description("requests handed to a worker").register(registry);
         replied = Counter.builder("bbs.broker.replies").description("replies passed back to clients").register(registry);
+        latency = Timer.builder("bbs.broker.request")
+                .description("from a client's request reaching the broker to its reply going back: the cluster's own time")
+                .serviceLevelObjectives(RequestMetrics.BUCKETS).register(registry);
         requeued = Counter.builder("bbs.broker.requeued").description("requests put back after their worker was lost")
                 .register(registry);
         poisoned = Counter.builder("bbs.broker.poison").description("requests dropped after they cost several workers")
@@ -50,8 +59,9 @@ final class BrokerMetrics {
         forwarded.increment();
     }
 
-    void replied() {
+    void replied(long nanos) {
         replied.increment();
+        latency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void requeued() {

@@ -117,19 +117,20 @@ final class Workers {
     }
 
     /**
-     * Ends a request the worker answered (tag 0 for a classic worker); returns false if it no longer held it (the
-     * request went to another worker meanwhile, so the reply is late and must be dropped).
+     * Ends a request the worker answered (tag 0 for a classic worker) and returns it, its message released; null if
+     * the worker no longer held it (the request went to another worker meanwhile, so the reply is late and must be
+     * dropped).
      */
-    boolean replied(Worker worker, long tag) {
+    ClientRequest replied(Worker worker, long tag) {
         ClientRequest done = worker.inFlight.remove(tag);
         if (done == null) {
-            return false;
+            return null;
         }
         done.message().destroy();
         if (!worker.tagged) {
             worker.lastUsed = ++uses; // a classic worker is idle again only now
         }
-        return true;
+        return done;
     }
 
     /** Takes a slot on the ready worker with room that {@link #fitter} picks; null if none has room. */

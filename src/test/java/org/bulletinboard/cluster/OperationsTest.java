@@ -50,13 +50,17 @@ class OperationsTest extends SharedClusterTest {
         double before = sum(metrics(cluster.httpPort("server-1")), metrics(cluster.httpPort("server-2")),
                 metrics(cluster.httpPort("server-3")), "bbs_requests_total", "outcome=\"ok\",role=\"server\",service=\"publish\"");
         double forwardedBefore = value(metrics(cluster.httpPort("broker")), "bbs_broker_forwarded_total", "");
+        double timedBefore = value(metrics(cluster.httpPort("broker")), "bbs_broker_request_seconds_count", "");
         for (int i = 0; i < 10; i++) {
             assertTrue(client.publish("metered", "metered", "post " + i).ok());
         }
         Map<String, Double> server1 = metrics(cluster.httpPort("server-1"));
         assertEquals(before + 10, sum(server1, metrics(cluster.httpPort("server-2")), metrics(cluster.httpPort("server-3")),
                 "bbs_requests_total", "outcome=\"ok\",role=\"server\",service=\"publish\""), "the publishes were counted");
-        assertTrue(value(metrics(cluster.httpPort("broker")), "bbs_broker_forwarded_total", "") >= forwardedBefore + 10);
+        Map<String, Double> broker = metrics(cluster.httpPort("broker"));
+        assertTrue(value(broker, "bbs_broker_forwarded_total", "") >= forwardedBefore + 10);
+        assertTrue(value(broker, "bbs_broker_request_seconds_count", "") >= timedBefore + 10, "every reply timed");
+        assertTrue(value(broker, "bbs_broker_request_seconds_sum", "") > 0, "and the time is there");
         assertTrue(value(server1, "bbs_store_events", "") >= 12, "events on disk");
         assertTrue(value(server1, "bbs_store_fsyncs_total", "") > 0, "fsyncs");
         assertEquals(2.0, value(server1, "bbs_peers_live", ""), "live peers");
