@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class BoardStore implements AutoCloseable {
     /** Longest server name: its origin adds a dot and six characters and must stay a valid name. */
     public static final int MAX_SERVER_NAME = Fields.MAX_NAME_LENGTH - 7;
     public static final int DEFAULT_CHECKPOINT_EVERY = 50_000;
+    /** How long a checkpoint waits for the writers to make its part of the log durable before forcing it itself. */
+    private static final Duration CHECKPOINT_SYNC_PATIENCE = Duration.ofMillis(200);
     /** Writes whose request ids are remembered: retries come within seconds, this is minutes at full load. */
     static final int RECENT_REQUESTS = 100_000;
 
@@ -359,7 +362,7 @@ public final class BoardStore implements AutoCloseable {
             });
             eventsSinceCheckpoint = 0;
         }
-        eventLog.sync(snapshot.logPosition());
+        eventLog.awaitDurable(snapshot.logPosition(), CHECKPOINT_SYNC_PATIENCE.toNanos());
         snapshot.write(dataDir);
         log.info("checkpoint at log byte {} written in {} ms", snapshot.logPosition(),
                 (System.nanoTime() - started) / 1_000_000);

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,6 +202,28 @@ final class EventLog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Returns once everything appended up to {@code position} is on disk, leaving the forcing to the writers if
+     * they do it within {@code patienceNanos} (a server's loop forces at the end of each pass that wrote). Another
+     * thread forcing the file while a writer writes to it met the writer in the channel's own bookkeeping, once per
+     * process, and made the JIT throw away the writer's compiled path, under load.
+     */
+    void awaitDurable(long position, long patienceNanos) throws IOException {
+        long deadline = System.nanoTime() + patienceNanos;
+        synchronized (syncLock) {
+            long left;
+            while (durable < position && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    syncLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the log to reach the disk");
+                }
+            }
+        }
+        sync(position); // at once if the writers made it durable; otherwise forced here
     }
 
     /** How many times the log was forced to disk. */

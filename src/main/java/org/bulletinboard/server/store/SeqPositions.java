@@ -13,11 +13,17 @@ final class SeqPositions {
     private long[] seqs = new long[64];
     private long[] positions = new long[64];
     private int size;
+    /**
+     * The highest seq held, {@code Long.MIN_VALUE} for none. An append into an empty set then takes the same branch
+     * as any other: a test of {@code size} here, false only after a checkpoint cleared the set, made the compiled
+     * write path be thrown away at the first checkpoint of every process.
+     */
+    private long highest = Long.MIN_VALUE;
 
     /** Records where event {@code seq} starts; a seq held already gets the new position. */
     void put(long seq, long position) {
         // binarySearch's convention: the index if held, else -(where it goes) - 1; an append skips the search.
-        int found = size > 0 && seq <= seqs[size - 1] ? Arrays.binarySearch(seqs, 0, size, seq) : -size - 1;
+        int found = seq <= highest ? Arrays.binarySearch(seqs, 0, size, seq) : -size - 1;
         if (found >= 0) {
             positions[found] = position;
             return;
@@ -32,6 +38,7 @@ final class SeqPositions {
         seqs[insertAt] = seq;
         positions[insertAt] = position;
         size++;
+        highest = Math.max(highest, seq);
     }
 
     /** The positions of the events with a seq above {@code seq}, in seq order. */
@@ -57,5 +64,6 @@ final class SeqPositions {
      */
     void clear() {
         size = 0;
+        highest = Long.MIN_VALUE;
     }
 }
