@@ -342,7 +342,8 @@ public final class BoardStore implements AutoCloseable {
 
     /**
      * Writes the board as a new snapshot covering the log up to now. The state is copied under the store lock
-     * (bounded by users, channels and windows); the log is forced and the file written after it is released.
+     * (bounded by users, channels and windows); once it is released, the log is made durable up to the snapshot's
+     * position (by the writers' own fsync, or forced here) and the file written.
      */
     private void checkpoint(boolean always) throws IOException {
         long started = System.nanoTime();
