@@ -179,7 +179,7 @@ final class EventLog implements AutoCloseable {
             long target;
             synchronized (syncLock) {
                 while (durable < position && syncing) {
-                    awaitSync();
+                    awaitSync(0);
                 }
                 if (durable >= position) {
                     return;
@@ -215,12 +215,7 @@ final class EventLog implements AutoCloseable {
         synchronized (syncLock) {
             long left;
             while (durable < position && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    syncLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for the log to reach the disk");
-                }
+                awaitSync(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         }
         sync(position); // at once if the writers made it durable; otherwise forced here
@@ -231,9 +226,10 @@ final class EventLog implements AutoCloseable {
         return fsyncs;
     }
 
-    private void awaitSync() throws IOException {
+    /** Called holding {@link #syncLock}: waits until a force ends, or {@code millis} pass (0: no limit). */
+    private void awaitSync(long millis) throws IOException {
         try {
-            syncLock.wait();
+            syncLock.wait(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the log to reach the disk");
