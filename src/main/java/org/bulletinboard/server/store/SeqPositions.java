@@ -51,7 +51,7 @@ final class SeqPositions {
 
     /** The highest seq held; only called when one is. */
     long lastSeq() {
-        return seqs[size - 1];
+        return highest;
     }
 
     boolean isEmpty() {
