@@ -18,6 +18,13 @@ public final class Sockets {
      * a blocking receive waits before it looks at its stop flag again. An idle loop waits longer ({@link RoleLoop}).
      */
     public static final int POLL_MILLIS = 100;
+    /**
+     * Connections a bound socket's kernel queue holds before they are accepted. ZeroMQ's default, 100, is overrun
+     * when hundreds of clients connect at once (all of them after a broker restart): each connection the queue
+     * drops waits for a SYN retransmission, 1 s, then 3, 7, 15 s. The kernel caps it at {@code net.core.somaxconn}
+     * (4096 by default since Linux 5.4).
+     */
+    static final int LISTEN_BACKLOG = 4096;
     /** The process's one ZeroMQ context, with its one I/O thread; never closed (it ends with the process). */
     private static final ZContext PROCESS = new ZContext();
 
@@ -67,8 +74,12 @@ public final class Sockets {
         return sent;
     }
 
-    /** Binds and fails loudly with the endpoint in the message, since a port in use is the usual cause. */
+    /**
+     * Binds, with room for {@link #LISTEN_BACKLOG} connections waiting to be accepted, and fails loudly with the
+     * endpoint in the message, since a port in use is the usual cause.
+     */
     public static void bind(ZMQ.Socket socket, String endpoint) {
+        socket.setBacklog(LISTEN_BACKLOG);
         try {
             socket.bind(endpoint);
         } catch (ZMQException e) {
