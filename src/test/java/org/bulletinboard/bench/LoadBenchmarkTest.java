@@ -58,4 +58,15 @@ class LoadBenchmarkTest {
             assertNull(result.delivery(), "echo workers publish nothing");
         }
     }
+
+    @Test
+    void pacedClientsStartEvenlySpreadOverOneInterval() {
+        LoadBenchmark.Settings paced = new LoadBenchmark.Settings(null, null, 16, Workload.PUBLISH, Duration.ZERO,
+                Duration.ofSeconds(1), 1600, 0, 64, Duration.ofSeconds(5));
+        long interval = Duration.ofMillis(10).toNanos(); // 16 clients at 1 600 req/s: each sends every 10 ms
+        for (int i = 0; i < 16; i++) {
+            assertEquals(i * interval / 16, LoadBenchmark.phase(i, paced), "client " + i + "'s start");
+        }
+        assertEquals(0, LoadBenchmark.phase(5, settings(Workload.PUBLISH)), "unpaced clients start together");
+    }
 }
