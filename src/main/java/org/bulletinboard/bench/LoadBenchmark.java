@@ -175,9 +175,8 @@ public final class LoadBenchmark {
 
     /**
      * When paced client {@code index} starts, after the first: the clients start evenly spread over one interval,
-     * so that their requests arrive one by one at the paced rate, not in bursts. (The offsets were once drawn from
-     * the users' hash codes, which for names differing in one digit differ by a few nanoseconds: the requests came
-     * in bursts of ten and six.)
+     * so that their requests arrive one by one at the paced rate. Bursts would flatter the cluster, which serves a
+     * burst in one pass, with one fsync (BENCHMARKS.md, "Paced clients arrived in bursts").
      */
     static long phase(int index, Settings settings) {
         return interval(settings) * index / settings.clients();

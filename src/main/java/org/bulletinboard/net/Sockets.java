@@ -20,9 +20,9 @@ public final class Sockets {
     public static final int POLL_MILLIS = 100;
     /**
      * Connections a bound socket's kernel queue holds before they are accepted. ZeroMQ's default, 100, is overrun
-     * when hundreds of clients connect at once (all of them after a broker restart): each connection the queue
-     * drops waits for a SYN retransmission, 1 s, then 3, 7, 15 s. The kernel caps it at {@code net.core.somaxconn}
-     * (4096 by default since Linux 5.4).
+     * when hundreds of clients connect at once (all of them after a broker restart): a connection the queue drops
+     * is tried again 1, 3, 7, 15 s after its first try. The kernel caps it at {@code net.core.somaxconn} (4096 by
+     * default since Linux 5.4).
      */
     static final int LISTEN_BACKLOG = 4096;
     /** The process's one ZeroMQ context, with its one I/O thread; never closed (it ends with the process). */
