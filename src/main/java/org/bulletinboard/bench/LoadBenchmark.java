@@ -206,6 +206,9 @@ public final class LoadBenchmark {
                         break;
                     }
                     boolean counted = window.contains(due);
+                    if (counted && interval > 0 && System.nanoTime() - due > interval) {
+                        tally.sentLate.incrementAndGet();
+                    }
                     send(client, request, settings.messageBytes(), counted ? latency : warmupLatency, due,
                             counted ? tally : warmupTally, costed);
                     due += interval;
@@ -248,6 +251,8 @@ public final class LoadBenchmark {
         final AtomicLong published = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicLong timeouts = new AtomicLong();
+        /** Paced requests sent over one interval after they were due: their client still awaited earlier ones. */
+        final AtomicLong sentLate = new AtomicLong();
         final Map<String, Long> errorKinds = new ConcurrentHashMap<>();
         final Map<String, Histogram> latency = new TreeMap<>();
 
@@ -266,8 +271,8 @@ public final class LoadBenchmark {
                                        long costedRequests) {
             Histogram all = new Histogram(3);
             latency.values().forEach(all::add);
-            return new LoadResult(settings, completed.get(), errors.get(), timeouts.get(), Map.copyOf(errorKinds),
-                    all, new TreeMap<>(latency), delivery, cost, costedRequests);
+            return new LoadResult(settings, completed.get(), errors.get(), timeouts.get(), sentLate.get(),
+                    Map.copyOf(errorKinds), all, new TreeMap<>(latency), delivery, cost, costedRequests);
         }
     }
 }

@@ -8,8 +8,11 @@ import org.HdrHistogram.Histogram;
 /**
  * What a load run measured: throughput, latency per service and overall, failures, and publication delivery; and what
  * it cost, read over a span a little longer than the window, with the successful requests completed in that span.
+ *
+ * @param sentLate paced requests of the window sent more than one interval after they were due: the load generator
+ *                 fell behind, and their wait for it is in their latency
  */
-public record LoadResult(LoadBenchmark.Settings settings, long completed, long errors, long timeouts,
+public record LoadResult(LoadBenchmark.Settings settings, long completed, long errors, long timeouts, long sentLate,
                          Map<String, Long> errorKinds, Histogram latencyMicros, Map<String, Histogram> latencyByService,
                          PublicationProbe.Delivery delivery, ProcessCost.Spent cost, long costedRequests) {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
@@ -58,6 +61,7 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         map.put("throughput_per_s", round(throughput()));
         map.put("errors", errors);
         map.put("timeouts", timeouts);
+        map.put("sent_late", sentLate);
         map.put("error_kinds", errorKinds);
         map.put("latency_ms", percentiles(latencyMicros));
         Map<String, Object> byService = new LinkedHashMap<>();
@@ -113,6 +117,12 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
                 settings.duration().toMillis() / 1000.0, settings.warmup().toMillis() / 1000.0);
         out.printf("  throughput %.0f req/s (%d ok, %d refused, %d timed out)%n", throughput(), completed, errors, timeouts);
         errorKinds.forEach((kind, count) -> out.printf("    refused %d x %s%n", count, kind));
+        if (sentLate > 0) {
+            // Each counts from when it was due, so its wait for the client is in its latency: the generator's share.
+            out.printf("  %d requests (%.1f%%) went out more than one pacing interval after they were due: the load"
+                    + " generator fell behind, and those waits are in the latency below%n", sentLate,
+                    100.0 * sentLate / Math.max(1, completed + errors + timeouts));
+        }
         out.printf("  cost: %.3f ms CPU per request (%.2f cores busy)%s, measured on %s%n", cpuMillisPerRequest(),
                 cost.cores(), cost.contextSwitches() < 0 ? ""
                         : String.format(", %.1f context switches per request", contextSwitchesPerRequest()),

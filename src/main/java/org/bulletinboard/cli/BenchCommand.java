@@ -175,8 +175,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (half != null) {
             System.out.printf("CPU per request at half rate: %.3f ms%n", half.cpuMillisPerRequest());
-            System.out.printf("publish p99 at half the full stack's rate (%.0f req/s): %.2f ms%n",
-                    half.settings().rate(), half.p99Millis(Services.PUBLISH));
+            System.out.printf("publish p99 at half the full stack's rate (%.0f req/s): %.2f ms%s%n",
+                    half.settings().rate(), half.p99Millis(Services.PUBLISH), half.sentLate() == 0 ? ""
+                            : String.format(" (%d requests sent late: the load generator fell behind)", half.sentLate()));
         }
     }
 }

@@ -56,6 +56,25 @@ class LoadBenchmarkTest {
             assertTrue(result.completed() > 0);
             assertEquals(0, result.errors() + result.timeouts());
             assertNull(result.delivery(), "echo workers publish nothing");
+            assertEquals(0, result.sentLate(), "an unpaced client is never late");
+        }
+    }
+
+    @Test
+    void aPacedRunCountsTheRequestsItSentLate() throws Exception {
+        int base = FreePorts.block(2);
+        try (EchoCluster ignored = EchoCluster.start("tcp://127.0.0.1:" + base, "tcp://127.0.0.1:" + (base + 1), 4,
+                Duration.ofMillis(200))) {
+            // A million requests a second from 4 one-request clients: each is due 4 µs after the last, long before
+            // its answer comes back, so nearly every one goes out late. With no warm-up, all are due in the window.
+            LoadBenchmark.Settings overloaded = new LoadBenchmark.Settings("tcp://127.0.0.1:" + base, null, 4,
+                    Workload.PUBLISH, Duration.ZERO, Duration.ofMillis(1000), 1_000_000, 0, 64, Duration.ofSeconds(5));
+            LoadResult result = LoadBenchmark.run(overloaded);
+            assertTrue(result.completed() > 0);
+            assertTrue(result.sentLate() > result.completed() / 2, "sent late: " + result.sentLate() + " of "
+                    + result.completed());
+            assertTrue(result.sentLate() <= result.completed() + result.errors() + result.timeouts(),
+                    "no more late than sent");
         }
     }
 
