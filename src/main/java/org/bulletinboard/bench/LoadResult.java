@@ -30,25 +30,27 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
 
     /** CPU time the costed processes spent per successful request, in ms. */
     public double cpuMillisPerRequest() {
-        return costedRequests == 0 ? Double.NaN : cost.cpuNanos() / 1e6 / costedRequests;
+        return perCostedRequest(cost.cpuNanos(), 1e6);
     }
 
     /** CPU time of the cluster's own threads per successful request, in ms; NaN where they were not told apart. */
     public double clusterCpuMillisPerRequest() {
-        return costedRequests == 0 || cost.threadsCpuNanos() < 0 ? Double.NaN
-                : cost.threadsCpuNanos() / 1e6 / costedRequests;
+        return perCostedRequest(cost.threadsCpuNanos(), 1e6);
     }
 
     /** Kilobytes the cluster's own threads allocated per successful request; NaN where they were not told apart. */
     public double clusterKilobytesPerRequest() {
-        return costedRequests == 0 || cost.threadsAllocatedBytes() < 0 ? Double.NaN
-                : cost.threadsAllocatedBytes() / 1024.0 / costedRequests;
+        return perCostedRequest(cost.threadsAllocatedBytes(), 1024.0);
     }
 
     /** Context switches per successful request; NaN where they cannot be read. */
     public double contextSwitchesPerRequest() {
-        return costedRequests == 0 || cost.contextSwitches() < 0 ? Double.NaN
-                : (double) cost.contextSwitches() / costedRequests;
+        return perCostedRequest(cost.contextSwitches(), 1);
+    }
+
+    /** {@code amount} in {@code unit}s per costed request; NaN with no request, or for an amount not read (-1). */
+    private double perCostedRequest(long amount, double unit) {
+        return costedRequests == 0 || amount < 0 ? Double.NaN : amount / unit / costedRequests;
     }
 
     public Map<String, Object> toMap() {
