@@ -193,8 +193,8 @@ final class ServerLoop implements AutoCloseable {
 
     /**
      * One pass: serves what waits on the peer socket and (if {@code clients}) from the broker, reads
-     * acknowledgements, makes the pass's writes durable with one fsync, then sends what may go and pushes the
-     * writes to the peers.
+     * acknowledgements and answers the writes they complete, pushes the pass's writes to the peers, makes them
+     * durable with one fsync, then sends what that allows.
      */
     private void serve(boolean clients) {
         Parts p = parts;
@@ -220,6 +220,9 @@ final class ServerLoop implements AutoCloseable {
             readyReplies.add(offLoop);
         }
         p.replicator().receiveAcks();
+        // The writes acknowledged now went to the peers in an earlier pass, whose fsync made them durable here: they
+        // are answered at once, not after this pass's fsync, which is for this pass's events.
+        answerAcknowledged();
         // The pass's writes go to the peers before this server's own fsync, so the two fsyncs overlap. That is safe:
         // a write is answered only after both, and an event a peer holds that this server lost in a crash before
         // its fsync keeps its id (this process's origin is never used again) and comes back by catch-up.
@@ -263,8 +266,9 @@ final class ServerLoop implements AutoCloseable {
     }
 
     /**
-     * Answers, and publishes, the writes whose acknowledgements are in. Called only where every write this server
-     * made is durable (after the pass's fsync), since a write with no peer to wait for is acknowledged at once.
+     * Answers, and publishes, the writes whose acknowledgements are in. Called only where every write in the list is
+     * durable here: before a pass's fsync only with the writes of earlier passes (acknowledged by peers), otherwise
+     * after it, since {@link Replicator#flush} acknowledges a write with no peer to wait for at once.
      */
     private void answerAcknowledged() {
         for (Write done : acknowledged) {
