@@ -64,7 +64,7 @@ final class ServerLoop implements AutoCloseable {
 
     /** What the loop serves with. */
     record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
-                 Stamper stamper, RequestHandling.Observer observer) {}
+                 Stamper stamper, ServerMetrics metrics) {}
 
     /** Where the loop connects, and its timing. */
     record Links(String brokerEndpoint, String proxyEndpoint, Duration heartbeatInterval, Duration ackTimeout) {}
@@ -203,7 +203,7 @@ final class ServerLoop implements AutoCloseable {
             // The last frame is the request; the frames before it, the peer's routing envelope, go back in front.
             ZFrame request = message.removeLast();
             message.add(RequestHandling.reply(request == null ? new byte[0] : request.getData(), p.stamper(),
-                    p.peers(), log, ReplicationMessages.MAX_PEER_FRAME_BYTES, p.observer()));
+                    p.peers(), log, ReplicationMessages.MAX_PEER_FRAME_BYTES, p.metrics()));
             peerReplies.add(message);
         }
         boolean wrote = false;
@@ -233,7 +233,9 @@ final class ServerLoop implements AutoCloseable {
         p.replicator().flush();
         if (!peerReplies.isEmpty() || wrote) {
             try {
+                long started = System.nanoTime();
                 p.store().sync();
+                p.metrics().synced(System.nanoTime() - started);
             } catch (IOException e) {
                 // Nothing can be promised durable any more: the loop dies, /healthz says so, and the server restarts.
                 throw new UncheckedIOException("could not make the log durable", e);
@@ -256,7 +258,7 @@ final class ServerLoop implements AutoCloseable {
             return;
         }
         byte[] reply = RequestHandling.reply(request.frame(), p.stamper(), p.clients(), log, Fields.MAX_FRAME_BYTES,
-                p.observer());
+                p.metrics());
         Event written = p.clients().takeStaged();
         if (written == null) {
             readyReplies.add(new Ready(request, reply));
@@ -322,7 +324,7 @@ final class ServerLoop implements AutoCloseable {
                 BrokerLink.Request request = statusRequests.poll(RoleLoop.IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (request != null && request != STOP_STATUS) {
                     statusReplies.add(new Ready(request, RequestHandling.reply(request.frame(), p.stamper(),
-                            p.clients(), log, Fields.MAX_FRAME_BYTES, p.observer())));
+                            p.clients(), log, Fields.MAX_FRAME_BYTES, p.metrics())));
                     wake();
                 }
             }

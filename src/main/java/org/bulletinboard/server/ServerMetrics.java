@@ -14,13 +14,14 @@ import org.bulletinboard.protocol.Services;
 
 /**
  * What a server counts for {@code /metrics}: requests by service and outcome with their latency, the time peers
- * take to acknowledge a write, and (registered by {@link BoardServer}) the replication backlog, catch-up, the
+ * take to acknowledge a write, the time its loop waits for an fsync, and (registered by {@link BoardServer}) the replication backlog, catch-up, the
  * store's events and fsyncs, peers, the coordinator and the clocks.
  */
 final class ServerMetrics implements RequestHandling.Observer {
     private final MeterRegistry registry;
     private final RequestMetrics requests;
     private final Timer ackLatency;
+    private final Timer syncLatency;
 
     ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -31,6 +32,10 @@ final class ServerMetrics implements RequestHandling.Observer {
         this.ackLatency = Timer.builder("bbs.replication.ack")
                 .description("time for every live peer to acknowledge a write")
                 .serviceLevelObjectives(RequestMetrics.BUCKETS).register(registry);
+        this.syncLatency = Timer.builder("bbs.store.fsync")
+                .description("time the server's loop waited for one fsync of its log, which every write waits for: "
+                        + "a slow or stalling disk shows here first")
+                .serviceLevelObjectives(RequestMetrics.BUCKETS).register(registry);
     }
 
     @Override
@@ -40,6 +45,10 @@ final class ServerMetrics implements RequestHandling.Observer {
 
     void acked(long nanos) {
         ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void synced(long nanos) {
+        syncLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void gauge(String name, String description, Supplier<Number> value) {
