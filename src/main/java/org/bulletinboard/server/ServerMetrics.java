@@ -14,8 +14,8 @@ import org.bulletinboard.protocol.Services;
 
 /**
  * What a server counts for {@code /metrics}: requests by service and outcome with their latency, the time peers
- * take to acknowledge a write, the time its loop waits for an fsync, and (registered by {@link BoardServer}) the replication backlog, catch-up, the
- * store's events and fsyncs, peers, the coordinator and the clocks.
+ * take to acknowledge a write, the time its loop waits for an fsync, and (registered by {@link BoardServer}) the
+ * replication backlog, catch-up, the store's events and fsyncs, peers, the coordinator and the clocks.
  */
 final class ServerMetrics implements RequestHandling.Observer {
     private final MeterRegistry registry;
