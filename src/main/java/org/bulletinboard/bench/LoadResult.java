@@ -43,6 +43,12 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         return perCostedRequest(cost.threadsAllocatedBytes(), 1024.0);
     }
 
+    /** Percent of the servers' fsyncs that took over {@link DiskWaits#SLOW}; NaN where they were not read. */
+    public double slowFsyncPercent() {
+        DiskWaits disk = cost.disk();
+        return !disk.known() || disk.fsyncs() == 0 ? Double.NaN : 100.0 * disk.slow() / disk.fsyncs();
+    }
+
     /** Context switches per successful request; NaN where they cannot be read. */
     public double contextSwitchesPerRequest() {
         return perCostedRequest(cost.contextSwitches(), 1);
@@ -83,6 +89,16 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
             costs.put("context_switches_per_request", round(contextSwitchesPerRequest()));
         }
         map.put("cost", costs);
+        DiskWaits disk = cost.disk();
+        if (disk.known()) {
+            Map<String, Object> fsyncs = new LinkedHashMap<>();
+            fsyncs.put("count", disk.fsyncs());
+            fsyncs.put("per_s", round(disk.fsyncs() / (cost.windowNanos() / 1e9)));
+            fsyncs.put("mean_wait_ms", round(disk.fsyncs() == 0 ? 0 : disk.waitedNanos() / 1e6 / disk.fsyncs()));
+            fsyncs.put("over_5_ms", disk.slow());
+            fsyncs.put("over_10_ms", disk.stalled());
+            map.put("servers_fsyncs", fsyncs);
+        }
         if (delivery != null) {
             Map<String, Object> publications = new LinkedHashMap<>();
             publications.put("subscribers", settings.subscribers());
@@ -135,6 +151,14 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
             out.printf("  garbage: the cluster's threads allocated %.1f KB per request; this JVM collected %d times, "
                     + "for %d ms in all%n", clusterKilobytesPerRequest(), cost.collections().count(),
                     cost.collections().millis());
+        }
+        DiskWaits disk = cost.disk();
+        if (disk.known()) {
+            out.printf("  disk: the servers waited for %d fsyncs of their logs (%.0f a second), %.2f ms each on average;"
+                    + " %d (%.2f%%) took over %d ms, %d over %d ms%n", disk.fsyncs(),
+                    disk.fsyncs() / (cost.windowNanos() / 1e9), disk.fsyncs() == 0 ? 0 : disk.waitedNanos() / 1e6
+                    / disk.fsyncs(), disk.slow(), slowFsyncPercent(), DiskWaits.SLOW.toMillis(), disk.stalled(),
+                    DiskWaits.STALLED.toMillis());
         }
         out.printf("  %-10s %8s %8s %8s %8s %8s %8s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
         printRow(out, "all", latencyMicros);

@@ -1,5 +1,6 @@
 package org.bulletinboard.bench;
 
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -16,7 +18,7 @@ import java.util.stream.Stream;
  * no total for threads that ended). Read from /proc where it exists; elsewhere only this process's CPU time,
  * from the JVM, and no context switches. Optionally also the CPU time and the bytes allocated of some of this
  * process's threads: those of a cluster started in it, without the load generator's threads and the JVM's compiler
- * and GC threads; and then the garbage collections of this JVM.
+ * and GC threads; and then the garbage collections of this JVM, and the servers' waits for their disks.
  */
 public final class ProcessCost {
     /** Clock ticks per second in /proc's CPU times: USER_HZ, 100 on every Linux architecture Java runs on. */
@@ -31,7 +33,7 @@ public final class ProcessCost {
      * collections are -1 without chosen threads.
      */
     record Reading(long cpuNanos, long contextSwitches, long threadsCpuNanos, long threadsAllocatedBytes,
-                   Collections collections) {}
+                   Collections collections, DiskWaits disk) {}
 
     /** This JVM's garbage collections so far, as its collectors count them (none: -1). */
     record Collections(long count, long millis) {
@@ -53,11 +55,11 @@ public final class ProcessCost {
     }
 
     /**
-     * What a window cost: CPU and context switches between two readings, and the chosen threads' CPU and allocated
-     * bytes and the JVM's collections (-1: none).
+     * What a window cost: CPU and context switches between two readings, the chosen threads' CPU and allocated
+     * bytes and the JVM's collections (-1: none), and the servers' waits for their disks.
      */
     record Spent(String processes, long cpuNanos, long contextSwitches, long threadsCpuNanos,
-                 long threadsAllocatedBytes, Collections collections, long windowNanos) {
+                 long threadsAllocatedBytes, Collections collections, DiskWaits disk, long windowNanos) {
         /** Cores busy on average over the window. */
         double cores() {
             return (double) cpuNanos / windowNanos;
@@ -68,15 +70,20 @@ public final class ProcessCost {
     private final String description;
     /** The chosen threads' Java ids; empty for none. */
     private final long[] threads;
+    /** The servers' fsync timers, read at each reading; null where they are not in this process. */
+    private final Supplier<List<Timer>> fsyncTimers;
 
     /** This process, and the threads of it given (Java thread ids; empty for none). */
     public static ProcessCost ofThisProcess(Set<Long> threads) {
-        return new ProcessCost(List.of(), threads);
+        return new ProcessCost(List.of(ProcessHandle.current().pid()), "this process",
+                threads.stream().mapToLong(Long::longValue).toArray(), null);
     }
 
     /** Other processes (none: this one). */
     public static ProcessCost ofProcesses(List<Long> pids) {
-        return new ProcessCost(pids, Set.of());
+        return pids.isEmpty() ? ofThisProcess(Set.of()) : new ProcessCost(List.copyOf(pids), "process"
+                + (pids.size() > 1 ? "es " : " ") + String.join(", ", pids.stream().map(String::valueOf).toList()),
+                new long[0], null);
     }
 
     /** The ids of this process's live Java threads, to tell which threads something started. */
@@ -88,11 +95,16 @@ public final class ProcessCost {
         return ids;
     }
 
-    private ProcessCost(List<Long> pids, Set<Long> threads) {
-        this.threads = threads.stream().mapToLong(Long::longValue).toArray();
-        this.pids = pids.isEmpty() ? List.of(ProcessHandle.current().pid()) : List.copyOf(pids);
-        this.description = pids.isEmpty() ? "this process" : "process" + (pids.size() > 1 ? "es " : " ")
-                + String.join(", ", pids.stream().map(String::valueOf).toList());
+    /** The same, also reading the servers' waits for their disks from their fsync timers (an embedded cluster's). */
+    public ProcessCost withDiskWaits(Supplier<List<Timer>> fsyncTimers) {
+        return new ProcessCost(pids, description, threads, fsyncTimers);
+    }
+
+    private ProcessCost(List<Long> pids, String description, long[] threads, Supplier<List<Timer>> fsyncTimers) {
+        this.pids = pids;
+        this.description = description;
+        this.threads = threads;
+        this.fsyncTimers = fsyncTimers;
     }
 
     /** Which processes are measured, for the report. */
@@ -109,12 +121,17 @@ public final class ProcessCost {
                 if (pid != ProcessHandle.current().pid()) {
                     throw new IllegalStateException("no process " + pid + " to measure");
                 }
-                return new Reading(ownCpuNanos(), -1, threadsCpuNanos(), threadsAllocatedBytes(), collections());
+                return new Reading(ownCpuNanos(), -1, threadsCpuNanos(), threadsAllocatedBytes(), collections(),
+                        disk());
             }
             cpu += cpuNanos(process);
             switches += contextSwitches(process);
         }
-        return new Reading(cpu, switches, threadsCpuNanos(), threadsAllocatedBytes(), collections());
+        return new Reading(cpu, switches, threadsCpuNanos(), threadsAllocatedBytes(), collections(), disk());
+    }
+
+    private DiskWaits disk() {
+        return fsyncTimers == null ? DiskWaits.NONE : DiskWaits.of(fsyncTimers.get());
     }
 
     private Collections collections() {
@@ -146,7 +163,7 @@ public final class ProcessCost {
         long allocated = before.threadsAllocatedBytes() < 0 ? -1
                 : after.threadsAllocatedBytes() - before.threadsAllocatedBytes();
         return new Spent(description, after.cpuNanos() - before.cpuNanos(), switches, threadsCpu, allocated,
-                after.collections().since(before.collections()), windowNanos);
+                after.collections().since(before.collections()), after.disk().since(before.disk()), windowNanos);
     }
 
     private static long ownCpuNanos() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.bulletinboard.bench.DiskWaits;
 import org.bulletinboard.bench.EchoCluster;
 import org.bulletinboard.bench.LoadBenchmark;
 import org.bulletinboard.bench.LoadResult;
@@ -111,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
                 Set<Long> before = ProcessCost.liveThreads();
                 try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
                     runFullStack(settings.against(config.clientEndpoint(), config.subscriberEndpoint()),
-                            ProcessCost.ofThisProcess(startedSince(before)), results);
+                            ProcessCost.ofThisProcess(startedSince(before)).withDiskWaits(cluster::fsyncTimers),
+                            results);
                 }
             }
         } else {
@@ -175,9 +177,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (half != null) {
             System.out.printf("CPU per request at half rate: %.3f ms%n", half.cpuMillisPerRequest());
-            System.out.printf("publish p99 at half the full stack's rate (%.0f req/s): %.2f ms%s%n",
+            System.out.printf("publish p99 at half the full stack's rate (%.0f req/s): %.2f ms%s%s%n",
                     half.settings().rate(), half.p99Millis(Services.PUBLISH), half.sentLate() == 0 ? ""
-                            : String.format(" (%d requests sent late: the load generator fell behind)", half.sentLate()));
+                            : String.format(" (%d requests sent late: the load generator fell behind)", half.sentLate()),
+                    Double.isNaN(half.slowFsyncPercent()) ? "" : String.format("; %.2f%% of the servers' fsyncs took"
+                            + " over %d ms", half.slowFsyncPercent(), DiskWaits.SLOW.toMillis()));
         }
     }
 }

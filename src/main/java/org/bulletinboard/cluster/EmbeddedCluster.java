@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -224,6 +225,12 @@ public final class EmbeddedCluster implements AutoCloseable {
         return followed.size() == 1
                 ? running.stream().filter(s -> s.name().equals(followed.get(0))).findFirst()
                 : Optional.empty();
+    }
+
+    /** The running servers' timers of their loops' waits for each fsync of their logs. */
+    public List<Timer> fsyncTimers() {
+        return Arrays.stream(serverMetrics).filter(Objects::nonNull)
+                .map(registry -> registry.get(BoardServer.FSYNC_TIMER).timer()).toList();
     }
 
     public List<Bot> bots() {

@@ -68,6 +68,8 @@ public final class BoardServer implements AutoCloseable {
 
     /** Anti-entropy rounds, in heartbeat intervals, besides those at start and on list changes. */
     public static final int CATCH_UP_EVERY_HEARTBEATS = 5;
+    /** The timer, in a server's metrics, of its loop's wait for each fsync of its log. */
+    public static final String FSYNC_TIMER = "bbs.store.fsync";
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final Config config;

@@ -32,7 +32,7 @@ final class ServerMetrics implements RequestHandling.Observer {
         this.ackLatency = Timer.builder("bbs.replication.ack")
                 .description("time for every live peer to acknowledge a write")
                 .serviceLevelObjectives(RequestMetrics.BUCKETS).register(registry);
-        this.syncLatency = Timer.builder("bbs.store.fsync")
+        this.syncLatency = Timer.builder(BoardServer.FSYNC_TIMER)
                 .description("time the server's loop waited for one fsync of its log, which every write waits for: "
                         + "a slow or stalling disk shows here first")
                 .serviceLevelObjectives(RequestMetrics.BUCKETS).register(registry);

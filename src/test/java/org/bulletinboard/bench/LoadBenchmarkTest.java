@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import org.bulletinboard.support.FreePorts;
 import org.bulletinboard.support.TestCluster;
@@ -28,7 +30,8 @@ class LoadBenchmarkTest {
         EmbeddedCluster.Config config = TestCluster.config(data, 3);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config)) {
             LoadResult result = LoadBenchmark.run(settings(Workload.MIXED)
-                    .against(config.clientEndpoint(), config.subscriberEndpoint()));
+                    .against(config.clientEndpoint(), config.subscriberEndpoint()),
+                    ProcessCost.ofThisProcess(Set.of()).withDiskWaits(cluster::fsyncTimers));
             assertTrue(result.completed() > 0, "requests completed");
             assertEquals(0, result.errors() + result.timeouts(), result.errorKinds().toString());
             assertEquals(result.completed(), result.latencyMicros().getTotalCount(), "one latency per answered request");
@@ -44,6 +47,12 @@ class LoadBenchmarkTest {
             assertEquals(delivery.received(), delivery.lagMicros().getTotalCount());
             long held = cluster.server(0).view().postCount();
             assertTrue(held > 0, "the posts reached the servers");
+            // Each server forced its log for the writes it took and those replicated to it.
+            DiskWaits disk = result.cost().disk();
+            assertTrue(disk.fsyncs() >= 3, "fsyncs: " + disk);
+            assertTrue(disk.waitedNanos() > 0 && disk.stalled() <= disk.slow() && disk.slow() <= disk.fsyncs(),
+                    disk.toString());
+            assertEquals(disk.fsyncs(), ((Map<?, ?>) result.toMap().get("servers_fsyncs")).get("count"));
         }
     }
 
