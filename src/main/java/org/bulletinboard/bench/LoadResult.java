@@ -95,8 +95,8 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
             fsyncs.put("count", disk.fsyncs());
             fsyncs.put("per_s", round(disk.fsyncs() / (cost.windowNanos() / 1e9)));
             fsyncs.put("mean_wait_ms", round(disk.fsyncs() == 0 ? 0 : disk.waitedNanos() / 1e6 / disk.fsyncs()));
-            fsyncs.put("over_5_ms", disk.slow());
-            fsyncs.put("over_10_ms", disk.stalled());
+            fsyncs.put("over_" + DiskWaits.SLOW.toMillis() + "_ms", disk.slow());
+            fsyncs.put("over_" + DiskWaits.STALLED.toMillis() + "_ms", disk.stalled());
             map.put("servers_fsyncs", fsyncs);
         }
         if (delivery != null) {
