@@ -50,6 +50,11 @@ public record DiskWaits(long fsyncs, long waitedNanos, long slow, long stalled) 
         return fsyncs >= 0;
     }
 
+    /** The mean wait for one fsync, in ms; 0 with none. */
+    double meanWaitMillis() {
+        return fsyncs == 0 ? 0 : waitedNanos / 1e6 / fsyncs;
+    }
+
     /** What was waited between {@code before} and this reading. */
     DiskWaits since(DiskWaits before) {
         return !known() || !before.known() ? NONE : new DiskWaits(fsyncs - before.fsyncs,

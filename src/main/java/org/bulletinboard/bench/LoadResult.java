@@ -49,6 +49,11 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         return !disk.known() || disk.fsyncs() == 0 ? Double.NaN : 100.0 * disk.slow() / disk.fsyncs();
     }
 
+    /** The servers' fsyncs a second over the costed span (call only where they were read). */
+    private double fsyncsPerSecond() {
+        return cost.disk().fsyncs() / (cost.windowNanos() / 1e9);
+    }
+
     /** Context switches per successful request; NaN where they cannot be read. */
     public double contextSwitchesPerRequest() {
         return perCostedRequest(cost.contextSwitches(), 1);
@@ -93,8 +98,8 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         if (disk.known()) {
             Map<String, Object> fsyncs = new LinkedHashMap<>();
             fsyncs.put("count", disk.fsyncs());
-            fsyncs.put("per_s", round(disk.fsyncs() / (cost.windowNanos() / 1e9)));
-            fsyncs.put("mean_wait_ms", round(disk.fsyncs() == 0 ? 0 : disk.waitedNanos() / 1e6 / disk.fsyncs()));
+            fsyncs.put("per_s", round(fsyncsPerSecond()));
+            fsyncs.put("mean_wait_ms", round(disk.meanWaitMillis()));
             fsyncs.put("over_" + DiskWaits.SLOW.toMillis() + "_ms", disk.slow());
             fsyncs.put("over_" + DiskWaits.STALLED.toMillis() + "_ms", disk.stalled());
             map.put("servers_fsyncs", fsyncs);
@@ -155,9 +160,8 @@ public record LoadResult(LoadBenchmark.Settings settings, long completed, long e
         DiskWaits disk = cost.disk();
         if (disk.known()) {
             out.printf("  disk: the servers waited for %d fsyncs of their logs (%.0f a second), %.2f ms each on average;"
-                    + " %d (%.2f%%) took over %d ms, %d over %d ms%n", disk.fsyncs(),
-                    disk.fsyncs() / (cost.windowNanos() / 1e9), disk.fsyncs() == 0 ? 0 : disk.waitedNanos() / 1e6
-                    / disk.fsyncs(), disk.slow(), slowFsyncPercent(), DiskWaits.SLOW.toMillis(), disk.stalled(),
+                    + " %d (%.2f%%) took over %d ms, %d over %d ms%n", disk.fsyncs(), fsyncsPerSecond(),
+                    disk.meanWaitMillis(), disk.slow(), slowFsyncPercent(), DiskWaits.SLOW.toMillis(), disk.stalled(),
                     DiskWaits.STALLED.toMillis());
         }
         out.printf("  %-10s %8s %8s %8s %8s %8s %8s%n", "latency ms", "count", "p50", "p90", "p99", "p99.9", "max");
