@@ -34,7 +34,9 @@ final class Duplicates {
     private static void inLog(ServerState server, List<Duplicated> found) {
         Map<BoardItem, Copies> copies = new LinkedHashMap<>();
         for (StoredEvent event : server.events()) {
-            if (ListKey.ofEvent(event) != null) {
+            boolean postOrMessage = ListKey.ofEvent(event) != null;
+            if (postOrMessage) {
+                // By kind and value alone: the value names the write, whichever list a copy joined.
                 copies.computeIfAbsent(new BoardItem(event.type(), null, event.value()), item -> new Copies())
                         .add(event.request());
             }

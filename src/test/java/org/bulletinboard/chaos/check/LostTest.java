@@ -21,7 +21,8 @@ class LostTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 Arguments.of(Scenario.of("held everywhere", PUBLISHED, server("server-1", HELLO),
-                                server("server-2", HELLO)).withClients(Boards.board("clients").history("lobby", "hello")),
+                                server("server-2", HELLO))
+                                .withClients(Boards.board("clients").history("lobby", "hello")),
                         List.of()),
                 Arguments.of(Scenario.of("lost on one server only", PUBLISHED, server("server-1", HELLO),
                                 server("server-2")),

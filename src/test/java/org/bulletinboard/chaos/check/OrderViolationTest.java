@@ -32,10 +32,12 @@ class OrderViolationTest {
                         List.of(new OrderViolation("channel:lobby", List.of("a", "b", "c"),
                                 List.of("server server-1", "board of server-2", "read by c1 (op 0)")))),
                 Arguments.of(Scenario.of("a read lacking a value", Ops.history()
-                                .read("c1", Fn.HISTORY, "lobby", "a", "b", "c").read("c2", Fn.HISTORY, "lobby", "a", "c")),
+                                .read("c1", Fn.HISTORY, "lobby", "a", "b", "c")
+                                .read("c2", Fn.HISTORY, "lobby", "a", "c")),
                         List.of()),
                 Arguments.of(Scenario.of("a value repeated in one read", Ops.history()
-                                .read("c1", Fn.HISTORY, "lobby", "a", "b", "a").read("c2", Fn.HISTORY, "lobby", "a", "b")),
+                                .read("c1", Fn.HISTORY, "lobby", "a", "b", "a")
+                                .read("c2", Fn.HISTORY, "lobby", "a", "b")),
                         List.of()),
                 Arguments.of(Scenario.of("a channel and an inbox of one name are different lists", Ops.history()
                                 .read("c1", Fn.HISTORY, "ana", "a", "b").read("c2", Fn.INBOX, "ana", "b", "a")),
