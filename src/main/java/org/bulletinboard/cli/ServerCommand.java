@@ -3,6 +3,7 @@ package org.bulletinboard.cli;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bulletinboard.server.BoardServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,6 +58,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--peer-address", defaultValue = "${env:BBS_PEER_ADDRESS}",
             description = "How other servers reach this one (default: BBS_PEER_ADDRESS, else tcp://<host name>:<peer port>).")
     String peerAddress;
+
+    @Option(names = "--peers", split = ",", defaultValue = "${env:BBS_PEERS}", paramLabel = "NAME=ENDPOINT",
+            description = "Where this server reaches other servers, by name: NAME=ENDPOINT, comma-separated (default:"
+                    + " BBS_PEERS, else the address each registers with the reference server).")
+    Map<String, String> peers = Map.of();
 
     @Option(names = "--heartbeat-ms", defaultValue = "${env:BBS_HEARTBEAT_MS:-1000}",
             description = "Heartbeat and peer-list refresh interval (default: ${DEFAULT-VALUE}).")
@@ -115,7 +121,8 @@ final class ServerCommand implements Callable<Integer> {
         }
         starting.set("recovering " + data);
         server.set(BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
-                peerBind != null ? peerBind : "tcp://*:" + peerPort, address, Duration.ofMillis(heartbeatMillis),
+                peerBind != null ? peerBind : "tcp://*:" + peerPort, address, peers == null ? Map.of() : peers,
+                Duration.ofMillis(heartbeatMillis),
                 Duration.ofMillis(ackTimeoutMillis), Duration.ofMillis(catchUpMillis), ack,
                 new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis))),
                 lock, metrics));

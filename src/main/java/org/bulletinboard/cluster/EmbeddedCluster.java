@@ -270,7 +270,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         serverMetrics[index] = metrics;
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
-                config.bind(peerPort), config.connect(peerPort), config.heartbeatInterval(), config.ackTimeout(),
+                config.bind(peerPort), config.connect(peerPort), Map.of(), config.heartbeatInterval(), config.ackTimeout(),
                 config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), config.ackRule(),
                 config.clock(index)), DataDirectoryLock.take(dataDir(index)), metrics);
         BoardServer server = servers[index];

@@ -43,6 +43,9 @@ public final class BoardServer implements AutoCloseable {
      * @param proxySubscribers    where coordinator announcements come from (the proxy's XPUB side)
      * @param peerBind            where this server's peer socket binds, e.g. {@code tcp://*:5560}
      * @param peerAddress         how other servers reach that socket, e.g. {@code tcp://server-1:5560}
+     * @param peerRoutes          where this server reaches the peers named here, instead of the address each
+     *                            registered (a network where servers see each other at different addresses, or the
+     *                            fault checker's relay for each link)
      * @param ackTimeout          how long a write waits for peers' acknowledgements before it is answered anyway
      * @param catchUpInterval     how often the server asks its peers for events it lacks, besides at start and
      *                            whenever the live list changes
@@ -50,7 +53,7 @@ public final class BoardServer implements AutoCloseable {
      */
     public record Config(String name, Path dataDir, String brokerEndpoint, String proxyEndpoint,
                          String proxySubscribers, String referenceEndpoint, String peerBind, String peerAddress,
-                         Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval,
+                         Map<String, String> peerRoutes, Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval,
                          Replicator.AckRule ackRule, ClockSettings clock) {}
 
     /**
@@ -119,14 +122,15 @@ public final class BoardServer implements AutoCloseable {
             this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
             ClientServices clients = new ClientServices(store, clockSync::requestHandled, status::collect);
             PeerServices peerServices = new PeerServices(new ReplicaApplier(store), new CatchUpResponder(store), physical, bully,
-                    status);
+                    status, new BoardReads(store));
             serverLoop.start(new ServerLoop.Parts(store, clients, peerServices, replicator, stamper, metrics),
                     new ServerLoop.Links(config.brokerEndpoint(), config.proxyEndpoint(), config.heartbeatInterval(),
                             config.ackTimeout()));
             this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
                     PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
-                    config.heartbeatInterval(), stamper, peers -> {
+                    config.heartbeatInterval(), stamper, listed -> {
+                        List<Peer> peers = routed(listed);
                         boolean changed = !peers.equals(live);
                         live = List.copyOf(peers);
                         replicator.updatePeers(peers);
@@ -173,6 +177,14 @@ public final class BoardServer implements AutoCloseable {
         metrics.gauge("bbs.lamport.clock", "this server's Lamport clock", () -> stamper.lamport().current());
         metrics.gauge("bbs.workers.connected", "links to the broker that hear it (one per server)",
                 () -> serverLoop.brokerConnected() ? 1 : 0);
+    }
+
+    /** The live list with each peer at the address this server was told to reach it by, where it was told one. */
+    private List<Peer> routed(List<Peer> listed) {
+        return listed.stream().map(peer -> {
+            String route = config.peerRoutes().get(peer.name());
+            return route == null ? peer : new Peer(peer.name(), peer.rank(), route);
+        }).toList();
     }
 
     /** Ready: from now on the broker hands this server client requests. Runs once, after the first catch-up. */

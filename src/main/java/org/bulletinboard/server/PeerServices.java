@@ -14,7 +14,8 @@ import org.bulletinboard.server.replication.ReplicaApplier;
 
 /**
  * What a server answers on its socket for other servers: the course's {@code clock} and {@code election}, and
- * ours: Berkeley corrections, replication push and pull, and its own status row.
+ * ours: Berkeley corrections, replication push and pull, its own status row, and the read-only client services
+ * as this server alone holds them (for operators and the fault checker).
  */
 final class PeerServices implements RequestHandling.Handler {
     /** Corrections beyond a day are someone's mistake, not a clock to slew. */
@@ -25,18 +26,23 @@ final class PeerServices implements RequestHandling.Handler {
     private final PhysicalClock physical;
     private final Bully bully;
     private final StatusReport status;
+    private final BoardReads reads;
 
     PeerServices(ReplicaApplier replicas, CatchUpResponder catchUp, PhysicalClock physical, Bully bully,
-                 StatusReport status) {
+                 StatusReport status, BoardReads reads) {
         this.replicas = replicas;
         this.catchUp = catchUp;
         this.physical = physical;
         this.bully = bully;
         this.status = status;
+        this.reads = reads;
     }
 
     @Override
     public Map<String, Object> handle(Envelope request) throws ProtocolException {
+        if (BoardReads.serves(request.service())) {
+            return reads.handle(request);
+        }
         return switch (request.service()) {
             case Services.REPLICATE -> replicas.handle(request);
             case Services.CATCH_UP -> catchUp.handle(request);
