@@ -1,5 +1,7 @@
 package org.bulletinboard.chaos.check;
 
+import java.util.List;
+
 /**
  * A post or message shown more than once by one source.
  *
@@ -11,7 +13,7 @@ package org.bulletinboard.chaos.check;
 public record Duplicated(String value, String where, int copies) implements Anomaly {
 
     @Override
-    public String id() {
-        return value + "@" + where;
+    public List<String> ids() {
+        return List.of(value); // the same value shown twice by another source or read is the same anomaly
     }
 }

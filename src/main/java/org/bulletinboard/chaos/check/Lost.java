@@ -17,7 +17,7 @@ public record Lost(Fn f, String value, String key, String process, long ackedNan
     }
 
     @Override
-    public String id() {
-        return value;
+    public List<String> ids() {
+        return List.of(value);
     }
 }

@@ -18,7 +18,7 @@ public record NonMonotonic(String process, String key, int earlierOp, int laterO
     }
 
     @Override
-    public String id() {
-        return process + "#" + laterOp;
+    public List<String> ids() {
+        return missing.stream().map(value -> process + " " + key + " " + value).toList();
     }
 }

@@ -17,7 +17,7 @@ public record OrderViolation(String key, List<String> cycle, List<String> source
     }
 
     @Override
-    public String id() {
-        return key + " " + cycle;
+    public List<String> ids() {
+        return List.of(key + " " + cycle);
     }
 }

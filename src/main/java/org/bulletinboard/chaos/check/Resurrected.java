@@ -17,7 +17,7 @@ public record Resurrected(Fn f, String value, String process, String error, List
     }
 
     @Override
-    public String id() {
-        return value;
+    public List<String> ids() {
+        return List.of(value);
     }
 }
