@@ -1,0 +1,123 @@
+package org.bulletinboard.chaos;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.bulletinboard.chaos.check.ObservedBoard;
+import org.bulletinboard.chaos.check.StoredEvent;
+import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.protocol.Fields;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Services;
+
+/**
+ * Reads what a source holds, through the services any client or peer may call: a server's whole log (the catch-up a
+ * wiped peer makes, from the start), and a whole board (every user and channel, every channel's history, the inbox of
+ * each user asked for, page by page), from one server alone or, through the broker, as clients see it.
+ */
+final class BoardReader {
+    private BoardReader() {}
+
+    /** Every event of the server's log, in the order the server sends them. */
+    static List<StoredEvent> events(RoleCaller server) throws RequestTimeoutException, ProtocolException {
+        List<StoredEvent> events = new ArrayList<>();
+        Map<String, Long> after = new TreeMap<>();
+        Long cursor = null;
+        boolean more = true;
+        while (more) {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("from", "chaos-checker");
+            request.put("after", after);
+            if (cursor != null) {
+                request.put("cursor", cursor);
+            }
+            Map<String, Object> page = server.call(Services.CATCH_UP, request);
+            cursor = page.get("cursor") instanceof Long next ? next : null;
+            for (Object item : Fields.list(page, "events")) {
+                StoredEvent event = stored(Fields.stringKeyed(item)
+                        .orElseThrow(() -> new ProtocolException("a catch-up entry is not an event map")));
+                events.add(event);
+                if (cursor == null) { // pages from memory come in (origin, seq) order: the vector advances with them
+                    after.merge(event.origin(), event.seq(), Math::max);
+                }
+            }
+            more = Boolean.TRUE.equals(page.get("more"));
+        }
+        return events;
+    }
+
+    private static StoredEvent stored(Map<String, Object> wire) throws ProtocolException {
+        String type = Fields.string(wire, "type");
+        String key = switch (type) {
+            case "post" -> Fields.string(wire, "channel");
+            case "message" -> Fields.string(wire, "dst");
+            default -> null;
+        };
+        String value = switch (type) {
+            case "login" -> Fields.string(wire, "user");
+            case "channel" -> Fields.string(wire, "channel");
+            default -> Fields.string(wire, "message");
+        };
+        return new StoredEvent(Fields.string(wire, "origin"), Fields.integer(wire, "seq"),
+                Fields.integer(wire, "lamport"), type, key, value,
+                wire.get("request") instanceof String request ? request : null, wire);
+    }
+
+    /** The whole board as {@code source} shows it, with the inboxes of {@code inboxUsers}. */
+    static ObservedBoard board(String source, RoleCaller caller, Set<String> inboxUsers)
+            throws RequestTimeoutException, ProtocolException {
+        List<String> users = names(caller, Services.USERS, "users");
+        List<String> channels = names(caller, Services.CHANNELS, "channels");
+        Map<String, List<String>> histories = new TreeMap<>();
+        for (String channel : channels) {
+            histories.put(channel, texts(caller, Services.HISTORY, "channel", channel));
+        }
+        Map<String, List<String>> inboxes = new TreeMap<>();
+        for (String user : inboxUsers) {
+            inboxes.put(user, texts(caller, Services.INBOX, "user", user));
+        }
+        return new ObservedBoard(source, Set.copyOf(users), Set.copyOf(channels), histories, inboxes);
+    }
+
+    private static List<String> names(RoleCaller caller, String service, String field)
+            throws RequestTimeoutException, ProtocolException {
+        List<String> names = new ArrayList<>();
+        String after = null;
+        do {
+            Map<String, Object> request = after == null ? Map.of() : Map.of("after", after);
+            Map<String, Object> page = caller.call(service, request);
+            for (Object name : Fields.list(page, field)) {
+                names.add((String) name);
+            }
+            after = page.get("next") instanceof String next ? next : null;
+        } while (after != null);
+        return names;
+    }
+
+    /** Every text of a history or inbox, oldest first, page by page back to the oldest the source holds. */
+    private static List<String> texts(RoleCaller caller, String service, String keyField, String key)
+            throws RequestTimeoutException, ProtocolException {
+        List<String> texts = new ArrayList<>();
+        String before = null;
+        do {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put(keyField, key);
+            request.put("limit", Fields.MAX_HISTORY_LIMIT);
+            if (before != null) {
+                request.put("before", before);
+            }
+            Map<String, Object> page = caller.call(service, request);
+            List<String> older = new ArrayList<>();
+            for (Object entry : Fields.list(page, "messages")) {
+                older.add(Fields.string(Fields.stringKeyed(entry)
+                        .orElseThrow(() -> new ProtocolException("a history entry is not a map")), "message"));
+            }
+            texts.addAll(0, older);
+            before = page.get("next") instanceof String next ? next : null;
+        } while (before != null);
+        return texts;
+    }
+}
