@@ -88,6 +88,15 @@ public final class ChaosRun implements FaultContext {
                 settings.workDir(), settings.heartbeat(), settings.heartbeatTimeout(), settings.ackTimeout(),
                 settings.catchUp(), settings.jvmOptions(), settings.smallDiskMegabytes()));
         List<Thread> clients = new ArrayList<>();
+        // Ctrl-C must not leave the roles running, paused, or a disk mounted.
+        Thread stopCluster = new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (IOException e) {
+                System.err.println("chaos: stopping the cluster: " + e.getMessage());
+            }
+        }, "chaos-stop");
+        Runtime.getRuntime().addShutdownHook(stopCluster);
         try {
             context = new ZContext();
             history = new History(settings.workDir().resolve("history.jsonl"), startNanos);
@@ -113,6 +122,11 @@ public final class ChaosRun implements FaultContext {
                 history.close();
             }
             cluster.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopCluster);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is stopping the cluster already
+            }
             if (context != null) {
                 context.close();
             }

@@ -44,6 +44,7 @@ public final class ChaosCluster implements AutoCloseable {
     private final Map<String, LinkRelay> links = new LinkedHashMap<>();
     private final SmallDisk disk;
     private final String diskRefusal;
+    private boolean closed;
 
     private ChaosCluster(Settings settings) throws IOException {
         this.settings = settings;
@@ -234,9 +235,13 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
-    /** Stops every role (SIGTERM, then SIGKILL), closes the relays and unmounts the small disk. */
+    /** Stops every role (SIGTERM, then SIGKILL), closes the relays and unmounts the small disk; once. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<RoleJvm> all = new ArrayList<>(roles());
         java.util.Collections.reverse(all);
         all.forEach(RoleJvm::stop);

@@ -1,0 +1,33 @@
+package org.bulletinboard.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import org.bulletinboard.chaos.check.Outcome;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A refusal is a failure only where it says the request was not applied; where it may have been, it is unknown. */
+class ReplyOutcomeTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "channel 'lobby' does not exist | FAIL",
+            "user 'ghost' does not exist | FAIL",
+            "channel 'lobby' already exists | FAIL",
+            "field 'message' is longer than 4096 characters | FAIL",
+            "no server took this request within 10 s; try again | FAIL",
+            "the cluster is overloaded (100000 requests waiting); try again later | FAIL",
+            "no server took this request within 10 s after its server was lost; that server may have applied it; try again | INFO",
+            "3 servers' workers were lost while serving this request; it is dropped and will not be retried | INFO",
+            "internal server error: UncheckedIOException | INFO"})
+    void anErroIsAFailureUnlessItSaysTheRequestMayHaveBeenApplied(String description, Outcome expected) {
+        assertEquals(expected, ReplyOutcome.of(Map.of("status", "erro", "description", description)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"OK", "sucesso"})
+    void anythingButErroIsDone(String status) {
+        assertEquals(Outcome.OK, ReplyOutcome.of(Map.of("status", status)));
+    }
+}
