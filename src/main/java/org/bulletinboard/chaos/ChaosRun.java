@@ -36,7 +36,8 @@ import org.zeromq.ZContext;
 
 /**
  * One run of the fault checker: starts the cluster as separate JVMs, sets clients loose on it, and goes through
- * phases. Each phase injects faults, holds them, heals them, waits until every client is answered again, holds the
+ * phases. Each phase injects one fault (or, in a mixed run, sometimes a second one halfway through), holds them,
+ * heals them, waits until every client is answered again, holds the
  * clients, waits until the cluster is quiet, and checks the whole history so far against what each server holds.
  * At the end the clients stop, and a last check also reads every server's board and what clients see through the
  * broker. Which faults come, on which targets, and what each client does are drawn from the seed, so a run repeats
@@ -177,16 +178,24 @@ public final class ChaosRun implements FaultContext {
         long start = System.nanoTime();
         List<Fault> faults = new ArrayList<>();
         List<String> described = new ArrayList<>();
+        // A second fault comes halfway through the first (two servers paused, then the third wiped), and the phase
+        // lasts until the later of the two has been held its time. Sleeps here are the faults' lengths.
+        long end = start;
         for (Nemesis nemesis : nemeses) {
+            if (!faults.isEmpty()) {
+                Thread.sleep(holdOf(faults.get(0)).toMillis() / 2);
+            }
             try {
                 Fault fault = nemesis.inject(this);
                 faults.add(fault);
                 described.add(nemesis.label() + ": " + fault.description());
+                end = Math.max(end, System.nanoTime() + holdOf(fault).toNanos());
             } catch (Exception e) {
                 described.add(nemesis.label() + ": could not be injected: " + e);
             }
         }
-        Thread.sleep(hold(faults).toMillis()); // the fault's length, not a wait for anything
+        Thread.sleep(Math.max(0, (faults.isEmpty() ? start + settings.hold().toNanos() : end) - System.nanoTime())
+                / 1_000_000);
         Collections.reverse(faults);
         for (Fault fault : faults) {
             try {
@@ -220,14 +229,9 @@ public final class ChaosRun implements FaultContext {
                 quiet.map(Duration::toMillis).orElse(null), down, found, notBack);
     }
 
-    /** The longest hold any of the faults asks for, or the run's hold for those without a measure of their own. */
-    private Duration hold(List<Fault> faults) {
-        Duration hold = faults.isEmpty() ? settings.hold() : Duration.ZERO;
-        for (Fault fault : faults) {
-            Duration own = fault.hold().orElse(settings.hold());
-            hold = own.compareTo(hold) > 0 ? own : hold;
-        }
-        return hold;
+    /** How long a fault lasts: its own measure, or the run's hold. */
+    private Duration holdOf(Fault fault) {
+        return fault.hold().orElse(settings.hold());
     }
 
     /** Waits until every client has been answered since {@code healed}; when that was, or null past the bound. */

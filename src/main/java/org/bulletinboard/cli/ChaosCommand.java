@@ -24,7 +24,7 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of every random draw (default: a new one, printed).")
     Long seed;
 
-    @Option(names = "--mix", description = "Draw faults at random, one or two at once, for --duration-s; without it each"
+    @Option(names = "--mix", description = "Draw faults at random, sometimes a second halfway through the first, for --duration-s; without it each"
             + " nemesis runs once, in turn.")
     boolean mix;
 
