@@ -107,7 +107,7 @@ public final class ChaosRun implements FaultContext {
                         + " s; see the logs in " + settings.workDir().resolve("logs"));
             }
             clients.addAll(startClients());
-            List<PhaseRun> phases = new ArrayList<>();
+            List<Phase> phases = new ArrayList<>();
             phases.add(phase(0, List.of()));
             for (List<Nemesis> next = nextPhase(); next != null; next = nextPhase()) {
                 phases.add(phase(phases.size(), next));
@@ -169,12 +169,7 @@ public final class ChaosRun implements FaultContext {
         return together;
     }
 
-    /** A phase's course, with times in nanoTime; made into a {@link Phase} once the run is over. */
-    private record PhaseRun(int index, List<String> nemeses, List<String> faults, long start, long healed,
-                            Long recovered, Long quietMillis, List<String> downAtHeal, Map<String, Findings.Found> found,
-                            List<String> notBack) {}
-
-    private PhaseRun phase(int index, List<Nemesis> nemeses) throws InterruptedException {
+    private Phase phase(int index, List<Nemesis> nemeses) throws InterruptedException {
         long start = System.nanoTime();
         List<Fault> faults = new ArrayList<>();
         List<String> described = new ArrayList<>();
@@ -214,19 +209,25 @@ public final class ChaosRun implements FaultContext {
         Long recovered = awaitRecovery(healed);
         gate.close();
         gate.awaitIdle(IDLE_BOUND.toMillis());
+        // Every operation of the fault's time has ended now, so its availability is known.
+        Availability availability = Availability.of(history.completed(), start,
+                recovered != null ? recovered : healed + RECOVERY_BOUND.toNanos());
         Optional<Duration> quiet = probe.awaitQuiet(settings.quietTimeout());
         Map<String, Findings.Found> found = findings.newIn(check(false));
         List<String> notBack = notRunning();
         gate.open();
         String label = nemeses.isEmpty() ? "none" : String.join("+", nemeses.stream().map(Nemesis::label).toList());
-        out.printf("phase %d (%s): %s; %s%s%n", index, label, described.isEmpty() ? "no fault" : String.join("; ", described),
-                quiet.map(d -> "quiet after " + d.toMillis() + " ms").orElse("NOT quiet within "
-                        + settings.quietTimeout().toSeconds() + " s"),
+        int ops = availability.ok() + availability.fail() + availability.info();
+        out.printf("phase %d (%s): %s; %d ops, %d ok, longest without an answer %.1f s; %s%s%n", index, label,
+                described.isEmpty() ? "no fault" : String.join("; ", described), ops, availability.ok(),
+                availability.longestOutageNanos() / 1e9, quiet.map(d -> "quiet after " + d.toMillis() + " ms")
+                        .orElse("NOT quiet within " + settings.quietTimeout().toSeconds() + " s"),
                 found.isEmpty() ? "" : "; found " + counts(found));
         found.forEach((kind, what) -> what.examples().stream().limit(3)
                 .forEach(example -> out.printf("    %s: %s%n", kind, example)));
-        return new PhaseRun(index, nemeses.stream().map(Nemesis::label).toList(), described, start, healed, recovered,
-                quiet.map(Duration::toMillis).orElse(null), down, found, notBack);
+        return new Phase(index, nemeses.stream().map(Nemesis::label).toList(), described, millis(start),
+                millis(healed), recovered == null ? null : millis(recovered), quiet.map(Duration::toMillis).orElse(null),
+                availability, down, found, notBack);
     }
 
     /** How long a fault lasts: its own measure, or the run's hold. */
@@ -288,18 +289,12 @@ public final class ChaosRun implements FaultContext {
         return HistoryChecker.check(ops, reading.servers(), List.copyOf(reading.unreadable().keySet()), clientView);
     }
 
-    private RunReport finish(List<PhaseRun> runs) throws IOException {
+    private RunReport finish(List<Phase> phases) throws IOException {
         List<String> down = notRunning();
         cluster.healAll();
         Optional<Duration> quiet = probe.awaitQuiet(settings.quietTimeout());
         Verdict last = check(true);
         Map<String, Findings.Found> found = findings.newIn(last);
-        List<Op> ops = history.completed();
-        List<Phase> phases = runs.stream().map(run -> new Phase(run.index(), run.nemeses(), run.faults(),
-                millis(run.start()), millis(run.healed()), run.recovered() == null ? null : millis(run.recovered()),
-                run.quietMillis(), Availability.of(ops, run.start(),
-                        run.recovered() == null ? run.healed() + RECOVERY_BOUND.toNanos() : run.recovered()),
-                run.downAtHeal(), run.found(), run.notBack())).toList();
         RunReport report = RunReport.of(settings, phases, last, findings, found, down,
                 quiet.map(Duration::toMillis).orElse(null), millis(System.nanoTime()));
         report.write(settings.workDir().resolve("report.json"));
