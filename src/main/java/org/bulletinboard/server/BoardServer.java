@@ -175,6 +175,8 @@ public final class BoardServer implements AutoCloseable {
         metrics.gauge("bbs.clock.pending.correction.ms", "Berkeley correction still being slewed in",
                 physical::pendingCorrection);
         metrics.gauge("bbs.lamport.clock", "this server's Lamport clock", () -> stamper.lamport().current());
+        metrics.counter("bbs.lamport.jumps.bounded", "received clocks further ahead than a jump may go, taken at that",
+                stamper.lamport(), LamportClock::boundedJumps);
         metrics.gauge("bbs.workers.connected", "links to the broker that hear it (one per server)",
                 () -> serverLoop.brokerConnected() ? 1 : 0);
     }

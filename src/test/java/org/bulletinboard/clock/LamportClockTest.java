@@ -1,6 +1,7 @@
 package org.bulletinboard.clock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import org.bulletinboard.protocol.Envelope;
@@ -24,6 +25,32 @@ class LamportClockTest {
         assertEquals(10, clock.onReceive(10));
         assertEquals(10, clock.onReceive(3), "an older clock never moves ours back");
         assertEquals(11, clock.tick());
+    }
+
+    @Test
+    void aReceivedClockMovesOursForwardByAtMostTheJumpAndIsCounted() {
+        LamportClock clock = new LamportClock();
+        clock.onReceive(5);
+        assertEquals(5 + LamportClock.MAX_JUMP, clock.onReceive(LamportClock.MAX - 1000));
+        assertEquals(1, clock.boundedJumps());
+        assertEquals(5 + LamportClock.MAX_JUMP + 7, clock.onReceive(5 + LamportClock.MAX_JUMP + 7));
+        assertEquals(1, clock.boundedJumps(), "a jump within the bound is not counted");
+    }
+
+    @Test
+    void theCounterStopsAtTheBoundInsteadOfPassingIt() {
+        LamportClock clock = new LamportClock();
+        clock.advanceTo(LamportClock.MAX - 1);
+        assertEquals(LamportClock.MAX, clock.tick());
+        assertEquals(LamportClock.MAX, clock.tick(), "every later send carries the bound, which peers accept");
+        assertThrows(IllegalArgumentException.class, () -> clock.onReceive(LamportClock.MAX + 1));
+    }
+
+    @Test
+    void ownHistoryIsTakenWhole() {
+        LamportClock clock = new LamportClock();
+        assertEquals(LamportClock.MAX_JUMP * 5, clock.advanceTo(LamportClock.MAX_JUMP * 5));
+        assertEquals(0, clock.boundedJumps());
     }
 
     @Test

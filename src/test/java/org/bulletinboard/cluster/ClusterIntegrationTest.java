@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bulletinboard.client.StatusTable;
+import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -179,6 +180,22 @@ class ClusterIntegrationTest extends SharedClusterTest {
             Envelope withClock = raw.call("users", Map.of("clock", 1_000_000L));
             assertTrue((Long) withClock.data().get("clock") > 1_000_000L, "reply clock follows max(local, received)+1");
         }
+    }
+
+    @Test
+    void aClientClockNearTheBoundIsTakenAsABoundedJumpAndTheClusterStaysWhole() throws Exception {
+        try (RawClient raw = new RawClient(cluster.config().clientEndpoint())) {
+            Envelope reply = raw.call("login", Map.of("user", "clockbomb", "clock", LamportClock.MAX - 1000));
+            assertEquals("sucesso", reply.data().get("status"));
+            assertTrue((Long) reply.data().get("clock") < LamportClock.MAX - 1000, "the jump was bounded");
+        }
+        assertTrue(client.createChannel("afterbomb").ok());
+        for (int i = 0; i < 20; i++) {
+            assertTrue(client.publish("clockbomb", "afterbomb", "after the bomb " + i).ok());
+        }
+        Await.until(WAIT, "every server to hold every post", () -> List.of(0, 1, 2).stream()
+                .allMatch(i -> cluster.server(i).view().posts().getOrDefault("afterbomb", List.of()).size() == 20));
+        assertTrue(client.call("status", Map.of()).ok(), "status still reads every server");
     }
 
     private static void assertError(Envelope reply, String service, String descriptionPart) {

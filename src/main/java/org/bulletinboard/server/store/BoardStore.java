@@ -85,7 +85,7 @@ public final class BoardStore implements AutoCloseable {
             EventLog.read(logFile, snapshot.requestsFrom(), from, board::rememberRequest);
         }
         this.eventLog = EventLog.open(logFile, from, this::applyRecovered);
-        stamper.lamport().onReceive(recoveredLamport(board.maxLamport()));
+        stamper.lamport().advanceTo(recoveredLamport(board.maxLamport()));
         checkpointer.execute(BoardStore::prepareCheckpoints);
         log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot); writing as {}",
                 eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint, origin);
@@ -93,7 +93,7 @@ public final class BoardStore implements AutoCloseable {
 
     /**
      * The Lamport clock to go on from. A log written before clocks were bounded may hold one beyond
-     * {@link LamportClock#MAX}; the counter goes on from the bound then, so it can never overflow.
+     * {@link LamportClock#MAX}; the counter stays at the bound then, and its events sort as if stamped with it.
      */
     private static long recoveredLamport(long highest) {
         if (highest > LamportClock.MAX) {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Timestamps;
@@ -31,6 +32,15 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
     public static final Comparator<Event> HISTORY_ORDER = Comparator.comparingLong(Event::lamport)
             .thenComparing(Event::origin)
             .thenComparingLong(Event::seq);
+
+    /**
+     * A Lamport time beyond {@link LamportClock#MAX}, which a log written before clocks stopped at the bound may
+     * hold, is read as the bound on every path (log, peer, catch-up), so every server orders such events alike and
+     * none refuses them.
+     */
+    public Event {
+        lamport = Math.min(lamport, LamportClock.MAX);
+    }
 
     public static Event login(String user) {
         return new Event(null, 0, 0, 0, LOGIN, user, null, null, null, null, null);
@@ -136,8 +146,11 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
         if (timestamp < 0 || timestamp > Timestamps.MAX_MILLIS) {
             throw new ProtocolException("event 'timestamp' must be epoch milliseconds before year 10000, got " + timestamp);
         }
-        Event event = new Event(Fields.name(wire, "origin"), seq,
-                Fields.checkClock("lamport", Fields.integer(wire, "lamport")), timestamp, type,
+        long lamport = Fields.integer(wire, "lamport");
+        if (lamport < 0) {
+            throw new ProtocolException("event 'lamport' must not be negative, got " + lamport);
+        }
+        Event event = new Event(Fields.name(wire, "origin"), seq, lamport, timestamp, type,
                 optionalName(wire, "user"), optionalName(wire, "channel"),
                 optionalName(wire, "src"), optionalName(wire, "dst"),
                 wire.containsKey("message") ? Fields.text(wire, "message") : null,
