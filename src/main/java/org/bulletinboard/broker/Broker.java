@@ -64,6 +64,7 @@ public final class Broker implements AutoCloseable {
     private final Workers workers;
     private final PendingRequests pending = new PendingRequests(MAX_QUEUED, MAX_QUEUED_AGE.toNanos());
     private final Stamper stamper = Stamper.systemClock();
+    private final RequestIds requestIds = new RequestIds();
     private final ZMQ.Socket frontend;
     private final ZMQ.Socket backend;
     private long dropped;
@@ -191,7 +192,7 @@ public final class Broker implements AutoCloseable {
             answer(message, "a request is one frame; this one had " + frames);
             return;
         }
-        ClientRequest request = new ClientRequest(message, now, 0);
+        ClientRequest request = new ClientRequest(message, now, 0, requestIds.next());
         if (pending.size() == 0 && forward(request)) {
             return;
         }
@@ -253,6 +254,7 @@ public final class Broker implements AutoCloseable {
         while ((lease = workers.take()) != null) {
             ZMsg out = request.message().duplicate();
             if (lease.tagged()) {
+                out.push(request.id());
                 out.push(WorkerFrames.tag(lease.tag()));
             }
             out.push(WorkerFrames.REQUEST);

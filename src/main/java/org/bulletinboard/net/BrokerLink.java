@@ -25,8 +25,11 @@ import org.zeromq.ZMsg;
 public final class BrokerLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerLink.class);
 
-    /** A client request: its route (the tag and the client's envelope, to send back in front of the reply) and its frame. */
-    public record Request(ZMsg route, byte[] frame) {}
+    /**
+     * A client request: its route (the tag and the client's envelope, to send back in front of the reply), its frame,
+     * and the id the broker gave it (null from a classic link).
+     */
+    public record Request(ZMsg route, byte[] frame, String brokerId) {}
 
     /** The capacity of a classic worker: one request at a time, announced without a capacity frame, untagged. */
     public static final int CLASSIC = 0;
@@ -141,9 +144,15 @@ public final class BrokerLink implements AutoCloseable {
             heard = true;
             states.enter("hears", false, "hearing the broker at {}", endpoint);
             String command = message.popString();
-            if (WorkerFrames.REQUEST.equals(command) && message.size() >= 2) {
+            if (WorkerFrames.REQUEST.equals(command) && message.size() >= (capacity == null ? 2 : 4)) {
                 ZFrame request = message.removeLast();
-                return new Request(message, request.getData()); // what is left: the tag and the client's envelope
+                String brokerId = null;
+                if (capacity != null) {
+                    ZFrame tag = message.pop();
+                    brokerId = message.popString();
+                    message.push(tag);
+                }
+                return new Request(message, request.getData(), brokerId); // what is left: the tag and the client's envelope
             }
             if (!WorkerFrames.HEARTBEAT.equals(command)) {
                 log.warn("unexpected '{}' from the broker; ignored", command);

@@ -12,9 +12,11 @@ import org.zeromq.ZMsg;
  * {@code HEARTBEAT}, {@code REQUEST + client envelope + request}. Clients never see these frames.
  * <p>
  * A worker that serves many requests at once on one socket says so with a capacity frame after {@code READY}
- * and {@code HEARTBEAT} (a decimal count). It then gets {@code REQUEST + tag + client envelope + request}, up to
- * that many unanswered, and answers {@code REPLY + tag + client envelope + reply}: the 8-byte tag tells the
- * broker which request the reply ends. A worker without a capacity frame holds one request, untagged.
+ * and {@code HEARTBEAT} (a decimal count). It then gets {@code REQUEST + tag + request id + client envelope +
+ * request}, up to that many unanswered, and answers {@code REPLY + tag + client envelope + reply}: the 8-byte tag
+ * tells the broker which request the reply ends; the request id, the broker's own for this client request and the
+ * same if it is handed to another worker, lets a server apply a write without a client {@code request_id} once. A
+ * worker without a capacity frame holds one request, untagged.
  */
 public final class WorkerFrames {
     public static final String READY = "READY";

@@ -32,6 +32,8 @@ final class ClientServices implements RequestHandling.Handler {
     private final Supplier<Map<String, Object>> status;
     /** The event the last request wrote, until the serving loop takes it. */
     private Event staged;
+    /** The broker's id of the request about to be handled, its request id if the client sent none. */
+    private String fallbackRequestId;
 
     /**
      * @param onRequest called for every request handled (Berkeley rounds count them)
@@ -42,6 +44,14 @@ final class ClientServices implements RequestHandling.Handler {
         this.reads = new BoardReads(store);
         this.onRequest = onRequest;
         this.status = status;
+    }
+
+    /**
+     * The id the broker gave the next request, taken as its {@code request_id} if the client sent none, so that a
+     * write the broker hands to a second server (the first was lost holding it) is applied once.
+     */
+    void fallbackRequestId(String brokerId) {
+        fallbackRequestId = brokerId;
     }
 
     /** The event the request just handled wrote, if it wrote one; its reply must wait until it is durable and replicated. */
@@ -55,7 +65,9 @@ final class ClientServices implements RequestHandling.Handler {
     public Map<String, Object> handle(Envelope request) throws ProtocolException {
         onRequest.run();
         Map<String, Object> data = request.data();
-        String requestId = Fields.optionalName(data, Fields.REQUEST_ID).orElse(null);
+        String brokerId = fallbackRequestId;
+        fallbackRequestId = null;
+        String requestId = Fields.optionalName(data, Fields.REQUEST_ID).orElse(brokerId);
         if (requestId != null && Services.isWrite(request.service()) && store.hasRequest(requestId)) {
             log.info("request {} was already applied; answering the retry without applying it again", requestId);
             return writeResult(request.service());

@@ -48,7 +48,7 @@ final class ServerLoop implements AutoCloseable {
     /** Requests the broker may hand this server at once. */
     static final int CAPACITY = 1024;
     /** Wakes the {@code status} thread on close; never served. */
-    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0]);
+    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0], null);
     /** Requests read from one socket in one pass: bounds what one busy socket delays. */
     private static final int MAX_PER_PASS = 256;
     /** How often the loop wakes while writes wait for acknowledgements, to time them out. */
@@ -257,6 +257,7 @@ final class ServerLoop implements AutoCloseable {
             }
             return;
         }
+        p.clients().fallbackRequestId(request.brokerId());
         byte[] reply = RequestHandling.reply(request.frame(), p.stamper(), p.clients(), log, Fields.MAX_FRAME_BYTES,
                 p.metrics());
         Event written = p.clients().takeStaged();

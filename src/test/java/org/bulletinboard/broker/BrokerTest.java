@@ -2,6 +2,7 @@ package org.bulletinboard.broker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -158,6 +160,7 @@ class BrokerTest {
 
         ZMsg answered = held.get(first).get(0);
         answered.removeLast();
+        withoutRequestId(answered);
         reply(first, answered, "done");
         assertEquals("", client.recvStr());
         assertEquals("done", client.recvStr(), "the reply reaches the client");
@@ -165,6 +168,32 @@ class BrokerTest {
         client.send("one more");
         assertEquals(List.of(), awaitRequests(1, first, second).get(second),
                 "the first worker, with room again, takes the next request, not the less loaded second");
+    }
+
+    @Test
+    void aRequestHandedToASecondWorkerCarriesTheSameIdTheFirstWasGiven() {
+        ZMQ.Socket silent = taggedWorker();
+        awaitHeartbeat(silent); // known first, so least recently used: it gets the first request
+        ZMQ.Socket alive = taggedWorker();
+        awaitHeartbeat(alive);
+        ZMQ.Socket client = socket(SocketType.REQ, clients);
+        client.send("a write without a request_id");
+
+        String first = withoutRequestId(awaitRequest(silent)); // ...which then falls silent
+        ZMsg again = awaitRequestHeartbeating(alive).request();
+        assertEquals(first, withoutRequestId(again), "a server seeing it twice knows it for the same request");
+        assertTrue(first.startsWith("b"), first);
+        socket(SocketType.REQ, clients).send("another");
+        ZMsg next = awaitRequestHeartbeating(alive).request();
+        assertNotEquals(first, withoutRequestId(next), "each request its own id");
+    }
+
+    /** Takes the broker's request id out of a tagged worker's request (after the tag), leaving the route; returns it. */
+    private static String withoutRequestId(ZMsg request) {
+        ZFrame tag = request.pop();
+        String id = request.popString();
+        request.push(tag);
+        return id;
     }
 
     @Test

@@ -44,6 +44,6 @@ class PendingRequestsTest {
     }
 
     private static ClientRequest request(long arrived) {
-        return new ClientRequest(new ZMsg(), arrived, 0);
+        return new ClientRequest(new ZMsg(), arrived, 0, "b1");
     }
 }

@@ -1,0 +1,42 @@
+package org.bulletinboard.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.bulletinboard.protocol.Envelope;
+import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.server.store.BoardStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A write without a client request_id is known by the broker's id: handed to a server twice, it is applied once. */
+class BrokerRequestIdTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void aWriteTheBrokerHandsOnAgainIsAppliedOnceAndAnsweredAsTheFirstTime() throws Exception {
+        try (BoardStore store = BoardStore.open(data, "s1", Stamper.systemClock())) {
+            ClientServices services = new ClientServices(store, () -> { }, () -> Map.of());
+            services.handle(new Envelope("channel", Map.of("channel", "lobby")));
+            services.takeStaged();
+
+            assertEquals("OK", publish(services, "b1.7").get("status"));
+            assertNotNull(services.takeStaged(), "the first time it is written");
+            assertEquals("OK", publish(services, "b1.7").get("status"));
+            assertNull(services.takeStaged(), "the second time it is known and not written again");
+            assertEquals("OK", publish(services, "b1.8").get("status"));
+            assertNotNull(services.takeStaged(), "another request of the same text is another write");
+            assertEquals(2, store.view().posts().get("lobby").size());
+        }
+    }
+
+    private static Map<String, Object> publish(ClientServices services, String brokerId) throws ProtocolException {
+        services.fallbackRequestId(brokerId);
+        return services.handle(new Envelope("publish", Map.of("user", "ana", "channel", "lobby", "message", "hi")));
+    }
+}
