@@ -10,13 +10,15 @@ import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.Replies;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.zeromq.ZContext;
 
 /**
  * The client services as typed calls through the broker, with Lamport clocks and Lazy Pirate retries. Every
- * write carries a fresh {@code request_id}, the same on each retry, so a retry never applies a write twice.
+ * write carries a fresh {@code request_id}, the same on each retry, so a retry never applies a write twice; a write
+ * answered with an unknown outcome (its servers did not confirm it in time) is sent again too, up to the attempts.
  */
 public final class BoardClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(2500);
@@ -24,6 +26,7 @@ public final class BoardClient implements AutoCloseable {
 
     private final LazyPirateClient transport;
     private final Stamper stamper;
+    private final int attempts;
     private final String requestPrefix = Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36) + "-";
     private long requests;
 
@@ -32,6 +35,7 @@ public final class BoardClient implements AutoCloseable {
                        BooleanSupplier stopping) {
         this.transport = new LazyPirateClient(context, brokerEndpoint, timeout, attempts, stopping);
         this.stamper = stamper;
+        this.attempts = attempts;
     }
 
     public BoardClient(ZContext context, String brokerEndpoint, Stamper stamper) {
@@ -79,7 +83,15 @@ public final class BoardClient implements AutoCloseable {
             request = new LinkedHashMap<>(fields);
             request.put(Fields.REQUEST_ID, requestPrefix + ++requests);
         }
-        byte[] reply = transport.request(stamper.envelope(service, request).encode());
+        Reply reply;
+        int sent = 0;
+        do {
+            reply = decode(service, transport.request(stamper.envelope(service, request).encode()));
+        } while (++sent < attempts && Replies.isOutcomeUnknown(reply.data()));
+        return reply;
+    }
+
+    private Reply decode(String service, byte[] reply) {
         try {
             Envelope envelope = Envelope.decode(reply);
             stamper.observe(envelope);

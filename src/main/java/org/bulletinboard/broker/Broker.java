@@ -10,6 +10,7 @@ import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Replies;
+import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.protocol.WorkerFrames;
 import org.slf4j.Logger;
@@ -234,6 +235,11 @@ public final class Broker implements AutoCloseable {
         message.destroy();
     }
 
+    /** The description of an answer after which a write may or may not have been applied. */
+    private static String unknownOutcome(String why) {
+        return Replies.errorText(Replies.outcomeUnknown(Services.ERROR, why));
+    }
+
     /** Hands queued requests to idle workers, oldest request first. */
     private void dispatch() {
         while (workers.hasRoom()) {
@@ -274,9 +280,10 @@ public final class Broker implements AutoCloseable {
             log.warn("a request waited more than {} s for a server; answered with erro ({} so far)",
                     MAX_QUEUED_AGE.toSeconds(), pending.expired());
         }
-        answer(request.message(), "no server took this request within " + MAX_QUEUED_AGE.toSeconds() + " s"
-                + (request.lostWorkers() > 0 ? " after its server was lost; that server may have applied it" : "")
-                + "; try again");
+        answer(request.message(), request.lostWorkers() == 0
+                ? "no server took this request within " + MAX_QUEUED_AGE.toSeconds() + " s; try again"
+                : unknownOutcome("its server was lost while holding it, and no other took it within "
+                        + MAX_QUEUED_AGE.toSeconds() + " s"));
     }
 
     private void heartbeat(long now) {
@@ -328,8 +335,8 @@ public final class Broker implements AutoCloseable {
             metrics.poisoned();
             log.warn("dropping a request on '{}': {} workers were lost while holding it",
                     Envelope.serviceOrError(again.message().getLast().getData()), again.lostWorkers());
-            answer(again.message(), again.lostWorkers() + " servers' workers were lost while serving this request;"
-                    + " it is dropped and will not be retried");
+            answer(again.message(), unknownOutcome(again.lostWorkers() + " servers' workers were lost while serving"
+                    + " this request; the broker drops it rather than hand it to another"));
             return;
         }
         log.info("requeueing a request its worker never answered");

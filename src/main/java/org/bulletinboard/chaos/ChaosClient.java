@@ -142,11 +142,15 @@ final class ChaosClient implements Runnable {
                 Map.of(keyField, key, "limit", Fields.MAX_HISTORY_LIMIT));
     }
 
+    /** Sends a request, and a retrying client sends a write again, with its id, while its outcome is unknown. */
     private Outcome call(LazyPirateClient transport, History.Invocation invocation, Map<String, Object> data) {
         Envelope reply;
         try {
-            reply = Envelope.decode(transport.request(stamper.envelope(invocation.f().service(), data).encode()));
-            stamper.observe(reply);
+            int sent = 0;
+            do {
+                reply = Envelope.decode(transport.request(stamper.envelope(invocation.f().service(), data).encode()));
+                stamper.observe(reply);
+            } while (retries && ++sent < RETRIES && Replies.isOutcomeUnknown(reply.data()));
         } catch (RequestTimeoutException e) {
             history.complete(invocation, Outcome.INFO, e.getMessage(), List.of(), false);
             return Outcome.INFO;

@@ -344,6 +344,11 @@ public final class ChaosRun implements FaultContext {
     }
 
     @Override
+    public long highestLamport() {
+        return probe.highestLamport();
+    }
+
+    @Override
     public boolean awaitLamportBeyond(long clock, Duration bound) {
         return probe.awaitLamportBeyond(clock, bound);
     }

@@ -52,10 +52,15 @@ final class ClusterProbe {
         return awaitUntil(bound, () -> status(server).isPresent());
     }
 
+    /** The highest Lamport clock of the servers that answer now; 0 if none does. */
+    long highestLamport() {
+        return cluster.serverNames().stream().map(this::status).flatMap(Optional::stream)
+                .mapToLong(row -> row.get("clock") instanceof Long lamport ? lamport : 0).max().orElse(0);
+    }
+
     /** Waits until some server's Lamport clock is beyond {@code clock}, at most {@code bound}; whether one was. */
     boolean awaitLamportBeyond(long clock, Duration bound) {
-        return awaitUntil(bound, () -> cluster.serverNames().stream().map(this::status).flatMap(Optional::stream)
-                .anyMatch(row -> row.get("clock") instanceof Long lamport && lamport > clock));
+        return awaitUntil(bound, () -> highestLamport() > clock);
     }
 
     /**

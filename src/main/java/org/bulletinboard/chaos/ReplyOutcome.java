@@ -1,6 +1,5 @@
 package org.bulletinboard.chaos;
 
-import java.util.List;
 import java.util.Map;
 import org.bulletinboard.chaos.check.Outcome;
 import org.bulletinboard.protocol.Replies;
@@ -8,12 +7,11 @@ import org.bulletinboard.protocol.Services;
 
 /**
  * What a reply says about its request: done ({@code OK}), certainly not done ({@code FAIL}: a refusal), or unknown
- * ({@code INFO}): an {@code erro} that says the request may have been applied, as the broker's answer for a request
- * whose server was lost, or a server's internal error, which may come after the write reached its log.
+ * ({@code INFO}): an {@code erro} that says the outcome is unknown (a write its peers did not confirm in time, one
+ * whose server the broker lost), or a server's internal error, which may come after the write reached its log.
  */
 final class ReplyOutcome {
-    private static final List<String> UNKNOWN = List.of("may have applied", "were lost while serving",
-            "internal server error");
+    private static final String INTERNAL_ERROR = "internal server error";
 
     private ReplyOutcome() {}
 
@@ -21,7 +19,7 @@ final class ReplyOutcome {
         if (!Services.ERRO.equals(reply.get("status"))) {
             return Outcome.OK;
         }
-        String description = Replies.errorText(reply);
-        return UNKNOWN.stream().anyMatch(description::contains) ? Outcome.INFO : Outcome.FAIL;
+        return Replies.isOutcomeUnknown(reply) || Replies.errorText(reply).startsWith(INTERNAL_ERROR)
+                ? Outcome.INFO : Outcome.FAIL;
     }
 }

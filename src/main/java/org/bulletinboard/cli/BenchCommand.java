@@ -19,7 +19,7 @@ import org.bulletinboard.bench.Workload;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.cluster.EmbeddedCluster;
 import org.bulletinboard.protocol.Services;
-import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.replication.AckRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -85,9 +85,9 @@ final class BenchCommand implements Callable<Integer> {
                     + "each; default: this process, which with --embedded holds the cluster and the load generator).")
     List<Long> costPids = new ArrayList<>();
 
-    @Option(names = "--ack", defaultValue = "all",
-            description = "Acknowledgement rule of an embedded cluster's servers: all or majority (default: ${DEFAULT-VALUE}).")
-    Replicator.AckRule ack;
+    @Option(names = "--ack", defaultValue = "quorum",
+            description = "Acknowledgement rule of an embedded cluster's servers: quorum or all (default: ${DEFAULT-VALUE}).")
+    AckRule ack;
 
     @Option(names = "--pack", defaultValue = "" + Broker.DEFAULT_PACK,
             description = "Requests an embedded cluster's broker packs onto one server before the next gets any (32"

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bulletinboard.bench.ClockBenchmark;
 import org.bulletinboard.cluster.EmbeddedCluster;
-import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.replication.AckRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,7 +49,7 @@ final class ClockBenchCommand implements Callable<Integer> {
         Duration heartbeat = Duration.ofMillis(heartbeatMillis);
         EmbeddedCluster.Config cluster = new EmbeddedCluster.Config("127.0.0.1", "127.0.0.1", basePort, data, servers,
                 0, heartbeat, heartbeat.multipliedBy(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0,
-                Replicator.AckRule.ALL);
+                AckRule.QUORUM);
         ClockBenchmark.Result result = ClockBenchmark.run(new ClockBenchmark.Settings(cluster, skewMillis, driftPpm,
                 Duration.ofMillis(syncMillis), Duration.ofSeconds(sampleSeconds), failovers));
         Map<String, Object> summary = result.summary();

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.cluster.EmbeddedCluster;
-import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.replication.AckRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,9 +35,10 @@ final class ClusterCommand implements Callable<Integer> {
             description = "Pause between a bot's messages (default: ${DEFAULT-VALUE}).")
     long botIntervalMillis;
 
-    @Option(names = "--ack", defaultValue = "${env:BBS_ACK:-all}",
-            description = "Whose acknowledgements a write waits for: all reachable peers, or a majority (default: ${DEFAULT-VALUE}).")
-    Replicator.AckRule ack;
+    @Option(names = "--ack", defaultValue = "${env:BBS_ACK:-quorum}",
+            description = "Which servers hold a write durably before it is answered OK: a quorum of them, or all"
+                    + " (default: ${DEFAULT-VALUE}).")
+    AckRule ack;
 
     @Option(names = "--pack", defaultValue = "${env:BBS_BROKER_PACK:-" + Broker.DEFAULT_PACK + "}",
             description = "Requests the broker packs onto one server before the next gets any (32 measured best); 1"

@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bulletinboard.health.RoleMetrics;
-import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.replication.AckRule;
 import org.bulletinboard.server.store.DataDirectoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +60,10 @@ final class ServerCommand implements Callable<Integer> {
     String peerAddress;
 
     @Option(names = "--peers", split = ",", defaultValue = "${env:BBS_PEERS}", paramLabel = "NAME=ENDPOINT",
-            description = "Where this server reaches other servers, by name: NAME=ENDPOINT, comma-separated (default:"
-                    + " BBS_PEERS, else the address each registers with the reference server).")
+            description = "The servers of the cluster and where this one reaches each: NAME=ENDPOINT, comma-separated,"
+                    + " the same list on every server (this one may be in it). Writes are acknowledged by a quorum of"
+                    + " them (--ack); the reference server's live list changes nothing here (default: BBS_PEERS, else"
+                    + " none: a cluster of one).")
     Map<String, String> peers = Map.of();
 
     @Option(names = "--heartbeat-ms", defaultValue = "${env:BBS_HEARTBEAT_MS:-1000}",
@@ -69,18 +71,19 @@ final class ServerCommand implements Callable<Integer> {
     long heartbeatMillis;
 
     @Option(names = "--ack-timeout-ms", defaultValue = "${env:BBS_ACK_TIMEOUT_MS:-500}",
-            description = "How long a write waits for peers' acknowledgements (default: ${DEFAULT-VALUE}).")
+            description = "How long a write waits for peers' acknowledgements before its client is told its outcome is"
+                    + " unknown (default: ${DEFAULT-VALUE}).")
     long ackTimeoutMillis;
 
     @Option(names = "--catch-up-ms", defaultValue = "${env:BBS_CATCH_UP_MS:-5000}",
-            description = "How often to ask peers for missed events, besides at start and when peers come and go (default: ${DEFAULT-VALUE}).")
+            description = "How often to ask peers for missed events, besides at start (default: ${DEFAULT-VALUE}).")
     long catchUpMillis;
 
-    @Option(names = "--ack", defaultValue = "${env:BBS_ACK:-all}",
-            description = "Whose acknowledgements a write waits for before it is answered: all (every reachable peer: "
-                    + "a client reading from any server next sees its write) or majority (enough peers that, with this "
-                    + "server, most live servers hold it) (default: ${DEFAULT-VALUE}).")
-    Replicator.AckRule ack;
+    @Option(names = "--ack", defaultValue = "${env:BBS_ACK:-quorum}",
+            description = "Which configured servers hold a write durably before it is answered OK: quorum (a majority,"
+                    + " this one included: it survives the loss of any minority) or all. A write that does not reach"
+                    + " them within --ack-timeout-ms is answered erro, its outcome unknown (default: ${DEFAULT-VALUE}).")
+    AckRule ack;
 
     @Option(names = "--clock-skew-ms", defaultValue = "${env:BBS_CLOCK_SKEW_MS:-0}",
             description = "Added to this server's physical clock at start, to see synchronisation work (default: ${DEFAULT-VALUE}).")

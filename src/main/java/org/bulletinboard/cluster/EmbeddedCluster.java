@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bulletinboard.bot.Bot;
@@ -20,7 +21,7 @@ import org.bulletinboard.broker.Broker;
 import org.bulletinboard.proxy.PubSubProxy;
 import org.bulletinboard.reference.ReferenceServer;
 import org.bulletinboard.server.BoardServer;
-import org.bulletinboard.server.replication.Replicator;
+import org.bulletinboard.server.replication.AckRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,13 @@ public final class EmbeddedCluster implements AutoCloseable {
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
                          Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
-                         Replicator.AckRule ackRule, int brokerPack) {
+                         AckRule ackRule, int brokerPack) {
 
         /** With the broker's default packing. */
         public Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                       Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
                       Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
-                      Replicator.AckRule ackRule) {
+                      AckRule ackRule) {
             this(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval, heartbeatTimeout,
                     ackTimeout, botInterval, clocks, httpBasePort, ackRule, Broker.DEFAULT_PACK);
         }
@@ -59,14 +60,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         public static Config defaults(int basePort, Path dataRoot) {
             return new Config("*", "127.0.0.1", basePort, dataRoot, 3, 2, Duration.ofSeconds(1),
                     Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0,
-                    Replicator.AckRule.ALL);
+                    AckRule.QUORUM);
         }
 
         /** Loopback only, no bots, default timings, no health endpoints: for benchmarks. */
         public static Config loopback(int basePort, Path dataRoot, int servers) {
             return new Config("127.0.0.1", "127.0.0.1", basePort, dataRoot, servers, 0, Duration.ofSeconds(1),
                     Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofMillis(500), List.of(), 0,
-                    Replicator.AckRule.ALL);
+                    AckRule.QUORUM);
         }
 
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
@@ -81,7 +82,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
 
         /** Writes answered once the peers this rule asks for have acknowledged them. */
-        public Config withAckRule(Replicator.AckRule rule) {
+        public Config withAckRule(AckRule rule) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
                     heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule, brokerPack);
         }
@@ -270,11 +271,20 @@ public final class EmbeddedCluster implements AutoCloseable {
         serverMetrics[index] = metrics;
         servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
-                config.bind(peerPort), config.connect(peerPort), Map.of(), config.heartbeatInterval(), config.ackTimeout(),
+                config.bind(peerPort), config.connect(peerPort), peers(), config.heartbeatInterval(), config.ackTimeout(),
                 config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), config.ackRule(),
                 config.clock(index)), DataDirectoryLock.take(dataDir(index)), metrics);
         BoardServer server = servers[index];
         serverEndpoints[index] = serve("server", serverName(index), 3 + index, server::notReadyBecause, metrics);
+    }
+
+    /** Every server of the cluster, by name, at its peer port: the configured membership each server is given. */
+    private Map<String, String> peers() {
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (int i = 0; i < config.servers(); i++) {
+            peers.put(serverName(i), config.connect(config.basePort() + 5 + i));
+        }
+        return peers;
     }
 
     public void stopServer(int index) {
@@ -293,12 +303,16 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until each running server is ready and replicates to all the other running servers. */
+    /**
+     * Waits until each running server is ready, connected to every other configured server, and listed with every
+     * running server by the reference server (so elections and clock rounds include them all).
+     */
     public boolean awaitFullMesh(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             List<BoardServer> running = runningServers();
-            if (running.stream().allMatch(s -> s.ready() && s.peerCount() == running.size() - 1)) {
+            if (running.stream().allMatch(s -> s.ready() && s.peerCount() == config.servers() - 1
+                    && s.liveServers() == running.size())) {
                 return true;
             }
             try {

@@ -26,6 +26,23 @@ public final class Replies {
         return fields;
     }
 
+    /**
+     * The words that begin the description of every {@code erro} after which a write may or may not have been
+     * applied: its client cannot tell, and sends it again with the same {@code request_id}, which is safe.
+     */
+    public static final String OUTCOME_UNKNOWN = "the outcome is unknown";
+
+    /** An {@code erro} for a write whose outcome is unknown, saying why, and that a retry with its id is safe. */
+    public static Map<String, Object> outcomeUnknown(String service, String why) {
+        return error(service, OUTCOME_UNKNOWN + ": " + why + "; it may still be applied, and retrying it with the"
+                + " same request_id is safe");
+    }
+
+    /** Whether a reply is an {@code erro} that says its write may or may not have been applied. */
+    public static boolean isOutcomeUnknown(Map<String, Object> data) {
+        return Services.ERRO.equals(data.get("status")) && errorText(data).startsWith(OUTCOME_UNKNOWN);
+    }
+
     public static boolean isSuccess(Map<String, Object> data) {
         Object status = data.get("status");
         return Services.SUCCESS.equals(status) || Services.OK.equals(status);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bulletinboard.net.Sockets;
+import org.bulletinboard.net.StateLog;
 import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Stamper;
@@ -16,6 +17,7 @@ import org.bulletinboard.server.replication.CatchUp;
 import org.bulletinboard.server.replication.CatchUpResponder;
 import org.bulletinboard.server.replication.Peer;
 import org.bulletinboard.server.replication.ReplicaApplier;
+import org.bulletinboard.server.replication.AckRule;
 import org.bulletinboard.server.replication.Replicator;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.BoardView;
@@ -43,9 +45,10 @@ public final class BoardServer implements AutoCloseable {
      * @param proxySubscribers    where coordinator announcements come from (the proxy's XPUB side)
      * @param peerBind            where this server's peer socket binds, e.g. {@code tcp://*:5560}
      * @param peerAddress         how other servers reach that socket, e.g. {@code tcp://server-1:5560}
-     * @param peerRoutes          where this server reaches the peers named here, instead of the address each
-     *                            registered (a network where servers see each other at different addresses, or the
-     *                            fault checker's relay for each link)
+     * @param peers               the servers of the cluster, by name, and where this server reaches each (this one
+     *                            may be among them): a write is acknowledged by a quorum of them, and a server is
+     *                            ready once caught up from a quorum. Configuration, not the reference server's
+     *                            live list, which only ranks servers for elections and clock rounds; empty: alone
      * @param ackTimeout          how long a write waits for peers' acknowledgements before it is answered anyway
      * @param catchUpInterval     how often the server asks its peers for events it lacks, besides at start and
      *                            whenever the live list changes
@@ -53,8 +56,15 @@ public final class BoardServer implements AutoCloseable {
      */
     public record Config(String name, Path dataDir, String brokerEndpoint, String proxyEndpoint,
                          String proxySubscribers, String referenceEndpoint, String peerBind, String peerAddress,
-                         Map<String, String> peerRoutes, Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval,
-                         Replicator.AckRule ackRule, ClockSettings clock) {}
+                         Map<String, String> peers, Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval,
+                         AckRule ackRule, ClockSettings clock) {
+
+        /** The other configured servers, by name. */
+        List<Peer> otherServers() {
+            return peers.entrySet().stream().filter(entry -> !entry.getKey().equals(name)).sorted(Map.Entry.comparingByKey())
+                    .map(entry -> new Peer(entry.getKey(), 0, entry.getValue())).toList();
+        }
+    }
 
     /**
      * @param skewMillis   added to the machine's clock at start (to make synchronisation visible on one machine)
@@ -69,8 +79,10 @@ public final class BoardServer implements AutoCloseable {
         }
     }
 
-    /** Anti-entropy rounds, in heartbeat intervals, besides those at start and on list changes. */
+    /** Anti-entropy rounds, in heartbeat intervals, besides the first at start. */
     public static final int CATCH_UP_EVERY_HEARTBEATS = 5;
+    /** How long, in heartbeat intervals, a starting server tries to catch up from a quorum before it serves alone. */
+    private static final int QUORUM_WAIT_HEARTBEATS = 10;
     /** The timer, in a server's metrics, of its loop's wait for each fsync of its log. */
     public static final String FSYNC_TIMER = "bbs.store.fsync";
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
@@ -91,6 +103,7 @@ public final class BoardServer implements AutoCloseable {
     /** The reference server's latest live list (this server included); empty until the first one. */
     private volatile List<Peer> live = List.of();
     private final ReferenceLink reference;
+    private final StateLog membership = new StateLog(log);
 
     /**
      * Recovers the store in the directory whose lock is given, binds the peer socket (so a port in use stops the
@@ -112,33 +125,25 @@ public final class BoardServer implements AutoCloseable {
         try {
             this.serverLoop = new ServerLoop(context, config.name(), config.peerBind());
             // Everything the loop uses exists before it starts.
-            this.replicator = new Replicator(context, config.name(), stamper, config.ackTimeout(), config.ackTimeout(),
-                    config.ackRule(),
-                    metrics::acked);
+            this.replicator = new Replicator(context, config.name(), config.otherServers(), stamper,
+                    config.ackTimeout(), config.ackTimeout(), config.ackRule(), metrics::acked);
             this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
                     config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
             this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
                     config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
-            this.status = new StatusReport(context, config.name(), stamper, physical, () -> live, this::statusRow);
+            this.status = new StatusReport(context, config.name(), stamper, physical, config.otherServers(),
+                    () -> live, this::statusRow);
             ClientServices clients = new ClientServices(store, clockSync::requestHandled, status::collect);
             PeerServices peerServices = new PeerServices(new ReplicaApplier(store), new CatchUpResponder(store), physical, bully,
                     status, new BoardReads(store));
             serverLoop.start(new ServerLoop.Parts(store, clients, peerServices, replicator, stamper, metrics),
                     new ServerLoop.Links(config.brokerEndpoint(), config.proxyEndpoint(), config.heartbeatInterval(),
                             config.ackTimeout()));
-            this.catchUp = new CatchUp(context, config.name(), store, stamper, config.catchUpInterval(),
-                    PEER_REQUEST_TIMEOUT, config.heartbeatInterval().multipliedBy(3), this::startServing, config.name());
+            this.catchUp = new CatchUp(context, config.name(), config.otherServers(), store, stamper,
+                    config.catchUpInterval(), PEER_REQUEST_TIMEOUT,
+                    config.heartbeatInterval().multipliedBy(QUORUM_WAIT_HEARTBEATS), this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
-                    config.heartbeatInterval(), stamper, listed -> {
-                        List<Peer> peers = routed(listed);
-                        boolean changed = !peers.equals(live);
-                        live = List.copyOf(peers);
-                        replicator.updatePeers(peers);
-                        catchUp.updatePeers(peers);
-                        if (changed) {
-                            serverLoop.wake(); // it applies the new list at once instead of at its next timer
-                        }
-                    });
+                    config.heartbeatInterval(), stamper, this::listed);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -181,10 +186,23 @@ public final class BoardServer implements AutoCloseable {
                 () -> serverLoop.brokerConnected() ? 1 : 0);
     }
 
-    /** The live list with each peer at the address this server was told to reach it by, where it was told one. */
+    /**
+     * Takes the reference server's live list, for elections, clock rounds and the ranks in {@code status}. A live
+     * server that is not configured here gets nothing from this one (a cluster configured in parts): said once.
+     */
+    private void listed(List<Peer> listed) {
+        List<String> strangers = listed.stream().map(Peer::name)
+                .filter(name -> !name.equals(config.name()) && !config.peers().containsKey(name)).sorted().toList();
+        membership.enter(strangers.toString(), !strangers.isEmpty(), strangers.isEmpty()
+                ? "every live server is configured" : "live servers {} are not among this server's --peers {}: it does"
+                + " not replicate to them nor count them in a quorum", strangers, config.peers().keySet());
+        live = routed(listed);
+    }
+
+    /** The live list with each configured server at its configured address. */
     private List<Peer> routed(List<Peer> listed) {
         return listed.stream().map(peer -> {
-            String route = config.peerRoutes().get(peer.name());
+            String route = config.peers().get(peer.name());
             return route == null ? peer : new Peer(peer.name(), peer.rank(), route);
         }).toList();
     }
@@ -206,7 +224,7 @@ public final class BoardServer implements AutoCloseable {
             return Optional.of("not registered with the reference server at " + config.referenceEndpoint() + " yet");
         }
         if (!serving) {
-            return Optional.of("catching up from peers");
+            return Optional.of(catchUp.progress());
         }
         if (!serverLoop.brokerConnected()) {
             return Optional.of("does not hear the broker at " + config.brokerEndpoint() + " yet");
@@ -244,9 +262,14 @@ public final class BoardServer implements AutoCloseable {
         return serving;
     }
 
-    /** How many other servers this one replicates to right now. */
+    /** How many other configured servers this one is connected to (their names resolve). */
     public int peerCount() {
         return replicator.peerCount();
+    }
+
+    /** How many servers, this one included, the reference server last listed as live. */
+    public int liveServers() {
+        return live.size();
     }
 
     /** The coordinator this server follows, if it knows one. */

@@ -60,7 +60,18 @@ final class ServerLoop implements AutoCloseable {
     private record Ready(BrokerLink.Request request, byte[] reply) {}
 
     /** A write: its reply, ready once the write is durable and acknowledged, and its event, to publish then. */
-    private record Write(Ready answer, Event event) {}
+    private record Write(Ready answer, Event event) {
+        /** The erro its client gets when its peers did not acknowledge it in time. */
+        byte[] unknownOutcome(Stamper stamper, Duration ackTimeout) {
+            String service = switch (event.type()) {
+                case Event.POST -> Services.PUBLISH;
+                case Event.MESSAGE -> Services.MESSAGE;
+                default -> event.type(); // login and channel are their services' names
+            };
+            return stamper.envelope(service, Replies.outcomeUnknown(service, "not enough servers confirmed this write"
+                    + " within " + ackTimeout.toMillis() + " ms")).encode();
+        }
+    }
 
     /** What the loop serves with. */
     record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
@@ -88,11 +99,11 @@ final class ServerLoop implements AutoCloseable {
     private NamedConnection proxy;
     private LoopPoller poller;
     private long polledBroker = -1;
-    private long polledPeers = -1;
     private final List<ZMsg> peerReplies = new ArrayList<>();
     private final List<Ready> readyReplies = new ArrayList<>();
     private final List<Write> heldWrites = new ArrayList<>();
     private final List<Write> acknowledged = new ArrayList<>();
+    private final List<Write> unknown = new ArrayList<>();
 
     /** Binds the peer socket now, so a port in use stops the server before any of its threads run. */
     ServerLoop(ZContext context, String node, String peerBind) {
@@ -170,11 +181,10 @@ final class ServerLoop implements AutoCloseable {
                 : Math.min(RoleLoop.IDLE_POLL_MILLIS, broker.millisUntilDue(System.nanoTime()));
     }
 
-    /** The poller over the current sockets, made again whenever the broker link or the peer links change. */
+    /** The poller over the current sockets, made again whenever the broker link changes. */
     private LoopPoller pollerFor(RoleLoop loop) {
         long brokerGeneration = broker == null ? 0 : broker.generation();
-        long peersGeneration = parts.replicator().generation();
-        if (poller == null || brokerGeneration != polledBroker || peersGeneration != polledPeers) {
+        if (poller == null || brokerGeneration != polledBroker) {
             if (poller != null) {
                 poller.close();
             }
@@ -186,7 +196,6 @@ final class ServerLoop implements AutoCloseable {
             }
             peers.forEach(socket -> poller.register(socket));
             polledBroker = brokerGeneration;
-            polledPeers = peersGeneration;
         }
         return poller;
     }
@@ -227,7 +236,7 @@ final class ServerLoop implements AutoCloseable {
         // a write is answered only after both, and an event a peer holds that this server lost in a crash before
         // its fsync keeps its id (this process's origin is never used again) and comes back by catch-up.
         for (Write write : heldWrites) {
-            p.replicator().replicate(write.event(), () -> acknowledged.add(write));
+            p.replicator().replicate(write.event(), done -> (done ? acknowledged : unknown).add(write));
         }
         heldWrites.clear();
         p.replicator().flush();
@@ -269,11 +278,18 @@ final class ServerLoop implements AutoCloseable {
     }
 
     /**
-     * Answers, and publishes, the writes whose acknowledgements are in. Called only where every write in the list is
-     * durable here: before a pass's fsync only with the writes of earlier passes (acknowledged by peers), otherwise
-     * after it, since {@link Replicator#flush} acknowledges a write with no peer to wait for at once.
+     * Answers, and publishes, the writes whose acknowledgements are in, and tells the clients of those given up that
+     * their outcome is unknown. Called only where every write in the list is durable here: before a pass's fsync only
+     * with the writes of earlier passes (acknowledged by peers), otherwise after it, since {@link Replicator#flush}
+     * acknowledges a write with no peer to wait for at once.
      */
     private void answerAcknowledged() {
+        for (Write late : unknown) {
+            if (broker != null) {
+                broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), links.ackTimeout()));
+            }
+        }
+        unknown.clear();
         for (Write done : acknowledged) {
             if (broker != null) {
                 broker.reply(done.answer().request(), done.answer().reply());
@@ -295,7 +311,7 @@ final class ServerLoop implements AutoCloseable {
             brokerHeard = broker.connected();
         }
         parts.replicator().maintain();
-        answerAcknowledged(); // those whose wait timed out, or whose peers left
+        answerAcknowledged(); // and those given up
         proxy.maintain();
     }
 

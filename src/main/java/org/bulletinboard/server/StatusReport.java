@@ -2,6 +2,7 @@ package org.bulletinboard.server;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.bulletinboard.server.replication.PeerClient;
 import org.zeromq.ZContext;
 
 /**
- * The {@code status} service: one row per live server, gathered by asking each peer for its own row. Each row's
+ * The {@code status} service: one row per configured server, gathered by asking each peer for its own row (one that
+ * does not answer is listed as unreachable, with the rank the reference server gave it, if any). Each row's
  * physical clock is compensated for half the round trip and given as an offset from the coordinator's clock.
  */
 final class StatusReport {
@@ -29,15 +31,21 @@ final class StatusReport {
     private final String self;
     private final Stamper stamper;
     private final PhysicalClock physical;
+    private final List<Peer> others;
     private final Supplier<List<Peer>> live;
     private final Supplier<Map<String, Object>> ownRow;
 
-    StatusReport(ZContext context, String self, Stamper stamper, PhysicalClock physical, Supplier<List<Peer>> live,
-                 Supplier<Map<String, Object>> ownRow) {
+    /**
+     * @param others the other configured servers
+     * @param live   the reference server's live list, for the ranks of servers that do not answer
+     */
+    StatusReport(ZContext context, String self, Stamper stamper, PhysicalClock physical, List<Peer> others,
+                 Supplier<List<Peer>> live, Supplier<Map<String, Object>> ownRow) {
         this.context = context;
         this.self = self;
         this.stamper = stamper;
         this.physical = physical;
+        this.others = others;
         this.live = live;
         this.ownRow = ownRow;
     }
@@ -47,17 +55,16 @@ final class StatusReport {
         return ownRow.get();
     }
 
-    /** Every live server's row, ordered by rank, with {@code offset_ms} from the coordinator's clock. */
+    /** Every configured server's row, ordered by rank, with {@code offset_ms} from the coordinator's clock. */
     Map<String, Object> collect() {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Double> offsets = new LinkedHashMap<>();
         Map<String, Object> mine = new LinkedHashMap<>(ownRow.get());
         rows.add(mine);
         offsets.put(self, 0.0);
-        for (Peer peer : live.get()) {
-            if (peer.name().equals(self) || peer.address() == null) {
-                continue;
-            }
+        Map<String, Integer> ranks = new HashMap<>();
+        live.get().forEach(peer -> ranks.put(peer.name(), peer.rank()));
+        for (Peer peer : others) {
             Map<String, Object> row;
             try (PeerClient client = new PeerClient(context, peer, stamper, PEER_TIMEOUT, () -> false)) {
                 row = new LinkedHashMap<>(client.call(Services.STATUS, Map.of()));
@@ -65,7 +72,7 @@ final class StatusReport {
             } catch (RequestTimeoutException | ProtocolException e) {
                 row = new LinkedHashMap<>();
                 row.put("name", peer.name());
-                row.put("rank", peer.rank());
+                row.put("rank", ranks.getOrDefault(peer.name(), 0));
                 row.put("reachable", false);
             }
             row.remove("timestamp"); // the envelope's stamps, not part of the row

@@ -60,6 +60,8 @@ class ProcessFaultTest {
             roles.add(RoleProcess.start("proxy", LOGS, "proxy", "--publishers", loopback(base + 2),
                     "--subscribers", loopback(base + 3)));
             List<RoleProcess> servers = new ArrayList<>();
+            String peers = "server-1=" + loopback(base + 5) + ",server-2=" + loopback(base + 6) + ",server-3="
+                    + loopback(base + 7);
             for (int i = 0; i < 3; i++) {
                 int peerPort = base + 5 + i;
                 servers.add(RoleProcess.start("server-" + (i + 1), LOGS, "server", "--name", "server-" + (i + 1),
@@ -67,7 +69,8 @@ class ProcessFaultTest {
                         "--broker", loopback(base + 1), "--proxy", loopback(base + 2),
                         "--proxy-subscribers", loopback(base + 3), "--reference", loopback(base + 4),
                         "--peer-port", String.valueOf(peerPort), "--peer-bind", loopback(peerPort),
-                        "--peer-address", loopback(peerPort), "--heartbeat-ms", "250", "--catch-up-ms", "1000"));
+                        "--peer-address", loopback(peerPort), "--peers", peers, "--heartbeat-ms", "250",
+                        "--catch-up-ms", "1000"));
             }
             roles.addAll(servers);
             for (RoleProcess server : servers) {

@@ -236,11 +236,15 @@ class ChartDefaultsTest {
                 Map.entry("BBS_REFERENCE", "tcp://bulletinboard-reference:5559"),
                 Map.entry("BBS_DATA", "/data"),
                 Map.entry("BBS_PEER_PORT", "5560"),
+                Map.entry("BBS_PEERS", "bulletinboard-server-0=tcp://bulletinboard-server-0.bulletinboard-server-headless"
+                        + ".default.svc.cluster.local:5560,bulletinboard-server-1=tcp://bulletinboard-server-1"
+                        + ".bulletinboard-server-headless.default.svc.cluster.local:5560,bulletinboard-server-2=tcp://"
+                        + "bulletinboard-server-2.bulletinboard-server-headless.default.svc.cluster.local:5560"),
                 Map.entry("BBS_HEARTBEAT_MS", "1000"),
                 Map.entry("BBS_HEARTBEAT_TIMEOUT_MS", "3000"),
                 Map.entry("BBS_ACK_TIMEOUT_MS", "500"),
                 Map.entry("BBS_CATCH_UP_MS", "5000"),
-                Map.entry("BBS_ACK", "all"),
+                Map.entry("BBS_ACK", "quorum"),
                 Map.entry("BBS_CLOCK_SYNC_MS", "5000"))), data);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +43,11 @@ class ChartMatrixTest {
     @Test
     void serversFollowTheReplicaCount() {
         assertEquals(5, rendered.get(StatefulSet.class, "bulletinboard-server").getSpec().getReplicas());
+        String peers = rendered.get(ConfigMap.class, "bulletinboard-config").getData().get("BBS_PEERS");
+        assertEquals(List.of("bulletinboard-server-0", "bulletinboard-server-1", "bulletinboard-server-2",
+                "bulletinboard-server-3", "bulletinboard-server-4"),
+                Arrays.stream(peers.split(",")).map(peer -> peer.substring(0, peer.indexOf('='))).toList(),
+                "every server of the StatefulSet is configured, so a quorum is three of five");
     }
 
     @Test

@@ -16,6 +16,9 @@ public interface FaultContext {
     /** Sends a client request through the broker stamped with this Lamport clock, recorded in the history. */
     void sendClock(long clock);
 
+    /** The highest Lamport clock of the servers that answer now. */
+    long highestLamport();
+
     /** Waits until some server's Lamport clock is beyond {@code clock}, at most {@code bound}; whether one was. */
     boolean awaitLamportBeyond(long clock, Duration bound);
 

@@ -157,11 +157,16 @@ public enum Nemesis {
         }
     },
     CLOCK_BOMB("clock-bomb", "a client request whose Lamport clock is 2^53 - 1000, inside the bound servers accept;"
-            + " held until a server's clock passes the bound") {
+            + " if a server takes it, held until a server's clock passes the bound") {
         @Override
         public Fault inject(FaultContext context) {
             long clock = LamportClock.MAX - 1000;
             context.sendClock(clock);
+            long highest = context.highestLamport();
+            if (highest < clock) {
+                return Fault.done("a login stamped with Lamport clock " + clock + "; no server took it (the highest"
+                        + " server clock is " + highest + ")");
+            }
             boolean passed = context.awaitLamportBeyond(LamportClock.MAX, CLOCK_BOUND);
             return Fault.done("a login stamped with Lamport clock " + clock + "; "
                     + (passed ? "a server's clock then passed " : "no server's clock passed ") + LamportClock.MAX

@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.StateLog;
@@ -23,105 +21,100 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
 /**
- * Anti-entropy: pulls from every live peer the events this server lacks, page by page, by sending its version
- * vector. A round runs at start, whenever the live list changes (a peer joined or came back), and every
- * {@code interval}. The first round, or a bounded wait when no peer list or answer comes, makes the server
- * ready. One thread, which keeps a connection to each live peer between rounds.
+ * Anti-entropy: pulls from every configured peer the events this server lacks, page by page, by sending its version
+ * vector; a round at start and then every {@code interval}. The server is ready once a round has caught it up from
+ * a quorum of the configured servers (itself included), so it holds every write acknowledged before it started:
+ * each was on a quorum, and two quorums meet. Rounds are tried again every {@link #RETRY} until then; a server that
+ * hears no quorum for {@code quorumWait} serves what it holds, alone, and says so. One thread, which keeps a
+ * connection to each peer between rounds.
  */
 public final class CatchUp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+    /** How soon a round is tried again while no quorum has answered yet. */
+    static final Duration RETRY = Duration.ofMillis(500);
 
     private final String self;
+    private final List<Peer> peers;
     private final BoardStore store;
     private final Duration interval;
-    private List<Peer> peers; // guarded by this; null until the first list arrives
+    private final int needed;
     private final Wakeup wakeup = new Wakeup();
     private final AtomicLong pulledSinceStart = new AtomicLong();
     private final Map<String, StateLog> peerStates = new HashMap<>(); // by peer name; the loop thread's own
     private final PeerClients clients; // the loop thread's own
     private final RoleLoop loop;
+    private volatile String progress;
 
     /**
-     * @param firstListWait how long to wait for the first live list before declaring ready anyway
-     * @param onReady       run once, on this thread, after the first round
+     * @param peers      the other configured servers
+     * @param quorumWait how long to try for a quorum before serving alone
+     * @param onReady    run once, on this thread, when the server may serve
      */
-    public CatchUp(ZContext context, String self, BoardStore store, Stamper stamper, Duration interval,
-                   Duration requestTimeout, Duration firstListWait, Runnable onReady, String node) {
+    public CatchUp(ZContext context, String self, List<Peer> peers, BoardStore store, Stamper stamper,
+                   Duration interval, Duration requestTimeout, Duration quorumWait, Runnable onReady, String node) {
         this.self = self;
+        this.peers = List.copyOf(peers);
         this.store = store;
         this.interval = interval;
+        this.needed = AckRule.QUORUM.peersNeeded(peers.size() + 1);
+        this.progress = "catching up from " + needed + " of " + peers.size() + " peers";
         this.clients = new PeerClients(context, stamper, requestTimeout, wakeup::stopped);
-        // A pass waits for the timer (or the first list), then asks each peer for pages within the timeout.
-        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval.compareTo(firstListWait) > 0 ? interval : firstListWait)
-                .plus(requestTimeout.multipliedBy(3));
-        this.loop = RoleLoop.start("server", node, "catch-up", stuckAfter, loop -> run(firstListWait, onReady, loop));
+        // A pass waits for the timer, then asks each peer for pages within the timeout.
+        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval.compareTo(quorumWait) > 0 ? interval : quorumWait)
+                .plus(requestTimeout.multipliedBy(3L * Math.max(1, peers.size())));
+        this.loop = RoleLoop.start("server", node, "catch-up", stuckAfter, loop -> run(quorumWait, onReady, loop));
     }
 
-    /** The reference server's latest live list; a change in its membership starts a round at once. */
-    public void updatePeers(List<Peer> list) {
-        boolean changed;
-        synchronized (this) {
-            changed = peers == null || !names(peers).equals(names(list));
-            peers = List.copyOf(list);
-        }
-        if (changed) {
-            wakeup.ring();
-        }
+    /** Where catching up stands, for {@code /readyz} while the server is not ready. */
+    public String progress() {
+        return progress;
     }
 
-    private synchronized List<Peer> peers() {
-        return peers;
-    }
-
-    private static Set<String> names(List<Peer> list) {
-        return list.stream().map(Peer::name).collect(Collectors.toSet());
-    }
-
-    private void run(Duration firstListWait, Runnable onReady, RoleLoop loop) {
+    private void run(Duration quorumWait, Runnable onReady, RoleLoop loop) {
         try {
-            catchUp(firstListWait, onReady, loop);
+            long giveUp = System.nanoTime() + quorumWait.toNanos();
+            int answered;
+            while ((answered = round(loop)) < needed && !wakeup.stopped()) {
+                if (System.nanoTime() - giveUp > 0) {
+                    log.warn("only {} of the {} peers needed answered within {} ms; serving what this server holds,"
+                            + " alone", answered, needed, quorumWait.toMillis());
+                    break;
+                }
+                progress = "catching up: " + answered + " of the " + needed + " peers needed answered; trying again";
+                loop.progress();
+                if (!wakeup.awaitRing(RETRY.toMillis())) {
+                    return;
+                }
+            }
+            if (wakeup.stopped()) {
+                return;
+            }
+            onReady.run();
+            while (loop.running() && wakeup.awaitRing(interval.toMillis())) {
+                round(loop);
+            }
         } finally {
             clients.close();
         }
     }
 
-    private void catchUp(Duration firstListWait, Runnable onReady, RoleLoop loop) {
-        if (!wakeup.awaitRing(firstListWait.toMillis())) {
-            return;
-        }
-        List<Peer> first = peers();
-        if (first == null) {
-            log.warn("no live list within {} ms; ready without catching up (peers will be asked later)",
-                    firstListWait.toMillis());
-        } else {
-            round(first, loop);
-        }
-        if (!wakeup.stopped()) {
-            onReady.run();
-        }
-        while (loop.running() && wakeup.awaitRing(interval.toMillis())) {
-            List<Peer> list = peers();
-            if (list != null) {
-                round(list, loop);
+    /** Asks every peer for what this server lacks; returns how many answered every page. */
+    private int round(RoleLoop loop) {
+        int answered = 0;
+        for (Peer peer : peers) {
+            if (!wakeup.stopped() && pullFrom(peer, loop)) {
+                answered++;
             }
         }
-    }
-
-    private void round(List<Peer> list, RoleLoop loop) {
-        clients.keepOnly(list);
-        for (Peer peer : list) {
-            if (!wakeup.stopped() && !peer.name().equals(self) && peer.address() != null) {
-                pullFrom(peer, loop);
-            }
-        }
+        return answered;
     }
 
     /**
-     * Asks one peer for pages of what this server lacks until it has no more. Pages from the peer's memory come
-     * in (origin, seq) order, so the vector sent advances with them; pages from a scan of its log come in log
-     * order, so the vector stays and the cursor advances instead.
+     * Asks one peer for pages of what this server lacks until it has no more; whether it answered them all. Pages
+     * from the peer's memory come in (origin, seq) order, so the vector sent advances with them; pages from a scan of
+     * its log come in log order, so the vector stays and the cursor advances instead.
      */
-    private void pullFrom(Peer peer, RoleLoop loop) {
+    private boolean pullFrom(Peer peer, RoleLoop loop) {
         Map<String, Long> after = new HashMap<>(store.versionVector());
         Long cursor = null;
         int pulled = 0;
@@ -141,22 +134,25 @@ public final class CatchUp implements AutoCloseable {
                 }
             } while (page.more() && !wakeup.stopped());
         } catch (RequestTimeoutException e) {
-            peerStates.computeIfAbsent(peer.name(), name -> new StateLog(log))
-                    .enter("silent", true, "peer {} did not answer a catch-up request: {}", peer.name(), e.getMessage());
-            return;
+            state(peer).enter("silent", true, "peer {} did not answer a catch-up request: {}", peer.name(), e.getMessage());
+            return false;
         } catch (ProtocolException e) {
             log.warn("peer {} sent an unreadable catch-up answer: {}", peer.name(), e.getMessage());
-            return;
+            return false;
         } catch (IOException e) {
             log.error("could not persist events caught up from {}", peer.name(), e);
-            return;
+            return false;
         }
-        peerStates.computeIfAbsent(peer.name(), name -> new StateLog(log))
-                .enter("answering", false, "peer {} answers catch-up requests", peer.name());
+        state(peer).enter("answering", false, "peer {} answers catch-up requests", peer.name());
         if (pulled > 0) {
             log.info("caught up from {}: {} events", peer.name(), pulled);
             pulledSinceStart.addAndGet(pulled);
         }
+        return true;
+    }
+
+    private StateLog state(Peer peer) {
+        return peerStates.computeIfAbsent(peer.name(), name -> new StateLog(log));
     }
 
     /** Events this server got by catching up, since it started. */

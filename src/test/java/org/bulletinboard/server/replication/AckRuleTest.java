@@ -2,6 +2,7 @@ package org.bulletinboard.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,10 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
-/** Whose acknowledgements a write waits for, against two scripted peers of a three-server cluster. */
+/**
+ * Whose acknowledgements a write waits for, against two scripted peers of a three-server cluster; the table of
+ * who counts is {@link QuorumWaitsTest}.
+ */
 class AckRuleTest {
     private final ZContext context = new ZContext();
     private ReplicatorDriver replicator;
@@ -31,19 +35,32 @@ class AckRuleTest {
     }
 
     @Test
-    void underMajorityOnePeersAckOfTwoIsEnough() throws Exception {
-        List<ZMQ.Socket> peers = start(Replicator.AckRule.MAJORITY);
-        CompletableFuture<Void> done = replicator.replicate(event());
+    void underQuorumOnePeersAckOfTwoIsEnough() throws Exception {
+        List<ZMQ.Socket> peers = start(AckRule.QUORUM);
+        CompletableFuture<Boolean> done = replicator.replicate(event());
         ZMsg toFirst = receive(peers.get(0));
         receive(peers.get(1)); // the second peer gets it too, and never answers
         acknowledge(peers.get(0), toFirst);
-        done.get(5, TimeUnit.SECONDS);
+        assertTrue(done.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aQuorumCountsConfiguredPeersThatAreDownToo() throws Exception {
+        int port = FreePorts.block(1);
+        ZMQ.Socket only = peer(port);
+        // s3 is configured but nothing listens there: still one of the three servers a quorum is counted in.
+        replicator = new ReplicatorDriver(context, "s1", List.of(new Peer("s2", 2, "tcp://127.0.0.1:" + port),
+                new Peer("s3", 3, "tcp://127.0.0.1:" + FreePorts.block(1))), Duration.ofMillis(100),
+                Duration.ofMillis(300), AckRule.ALL);
+        CompletableFuture<Boolean> done = replicator.replicate(event());
+        acknowledge(only, receive(only));
+        assertFalse(done.get(5, TimeUnit.SECONDS), "under all, a peer that is down means no OK");
     }
 
     @Test
     void underAllEveryPeerMustAck() throws Exception {
-        List<ZMQ.Socket> peers = start(Replicator.AckRule.ALL);
-        CompletableFuture<Void> done = replicator.replicate(event());
+        List<ZMQ.Socket> peers = start(AckRule.ALL);
+        CompletableFuture<Boolean> done = replicator.replicate(event());
         ZMsg toFirst = receive(peers.get(0));
         ZMsg toSecond = receive(peers.get(1));
         acknowledge(peers.get(0), toFirst);
@@ -51,16 +68,16 @@ class AckRuleTest {
         receive(peers.get(1));
         assertFalse(done.isDone(), "answered with one of two peers' acks");
         acknowledge(peers.get(1), toSecond);
-        done.get(5, TimeUnit.SECONDS);
+        assertTrue(done.get(5, TimeUnit.SECONDS));
     }
 
-    private List<ZMQ.Socket> start(Replicator.AckRule rule) {
+    private List<ZMQ.Socket> start(AckRule rule) {
         int ports = FreePorts.block(2);
         ZMQ.Socket first = peer(ports);
         ZMQ.Socket second = peer(ports + 1);
-        replicator = new ReplicatorDriver(context, "s1", Duration.ofMillis(100), rule);
-        replicator.updatePeers(List.of(new Peer("s1", 1, "tcp://127.0.0.1:1"),
-                new Peer("s2", 2, "tcp://127.0.0.1:" + ports), new Peer("s3", 3, "tcp://127.0.0.1:" + (ports + 1))));
+        replicator = new ReplicatorDriver(context, "s1", List.of(new Peer("s2", 2, "tcp://127.0.0.1:" + ports),
+                new Peer("s3", 3, "tcp://127.0.0.1:" + (ports + 1))), Duration.ofMillis(100), Duration.ofSeconds(10),
+                rule);
         Await.until(Duration.ofSeconds(5), "links to both peers", () -> replicator.peerCount() == 2);
         return List.of(first, second);
     }

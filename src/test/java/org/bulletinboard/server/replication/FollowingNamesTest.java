@@ -1,6 +1,7 @@
 package org.bulletinboard.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +42,8 @@ class FollowingNamesTest {
 
     @BeforeEach
     void start() {
-        replicator = new ReplicatorDriver(context, "s1", Duration.ofMillis(100));
-        replicator.updatePeers(List.of(new Peer("s2", 2, "tcp://" + PEER + ":" + port)));
+        replicator = new ReplicatorDriver(context, "s1", List.of(new Peer("s2", 2, "tcp://" + PEER + ":" + port)),
+                Duration.ofMillis(100), Duration.ofSeconds(3), AckRule.QUORUM);
     }
 
     @AfterEach
@@ -53,36 +54,37 @@ class FollowingNamesTest {
     }
 
     @Test
-    void aPeerWhoseNameDoesNotResolveYetHoldsNoWriteAndIsLinkedOnceItDoes() throws Exception {
+    void aPeerWhoseNameDoesNotResolveYetIsAPeerThatDoesNotAnswerAndGetsItsBacklogOnceItDoes() throws Exception {
         Await.until(WAIT, "the replicator to try the name a few times", () -> names.lookups() >= 3);
         assertEquals(0, replicator.peerCount(), "not linked while the name does not resolve");
-        replicator.replicate(event(1)).get(5, TimeUnit.SECONDS); // waits for no one unreachable
+        assertFalse(replicator.replicate(event(1)).get(5, TimeUnit.SECONDS), "no quorum: the outcome is unknown");
         assertEquals(List.of(), RoleLoop.problems("server", "s1"), "no thread died");
 
         ZMQ.Socket peer = peerAt("127.0.0.1");
         names.map(PEER, "127.0.0.1");
         Await.until(WAIT, "the link once the name resolves", () -> replicator.peerCount() == 1);
-        CompletableFuture<Void> acked = replicator.replicate(event(2));
+        acknowledge(peer, "s1:1"); // the backlog follows the link
+        CompletableFuture<Boolean> acked = replicator.replicate(event(2));
         acknowledge(peer, "s1:2");
-        acked.get(5, TimeUnit.SECONDS);
+        assertTrue(acked.get(5, TimeUnit.SECONDS));
     }
 
     @Test
-    void aPeerBackAtANewAddressUnderTheSameNameIsReachedAgainWithoutLeavingTheList() throws Exception {
+    void aPeerBackAtANewAddressUnderTheSameNameIsReachedAgain() throws Exception {
         names.map(PEER, "127.0.0.1");
         ZMQ.Socket first = peerAt("127.0.0.1");
         Await.until(WAIT, "the link", () -> replicator.peerCount() == 1);
-        CompletableFuture<Void> acked = replicator.replicate(event(1));
+        CompletableFuture<Boolean> acked = replicator.replicate(event(1));
         acknowledge(first, "s1:1");
-        acked.get(5, TimeUnit.SECONDS);
+        assertTrue(acked.get(5, TimeUnit.SECONDS));
 
-        // The pod is replaced: the old address is gone, the name now leads elsewhere; the live list never changed.
+        // The pod is replaced: the old address is gone, the name now leads elsewhere.
         context.destroySocket(first);
         ZMQ.Socket second = peerAt("127.0.0.2");
         names.map(PEER, "127.0.0.2");
-        CompletableFuture<Void> next = replicator.replicate(event(2));
+        CompletableFuture<Boolean> next = replicator.replicate(event(2));
         acknowledge(second, "s1:2");
-        next.get(5, TimeUnit.SECONDS);
+        assertTrue(next.get(5, TimeUnit.SECONDS));
     }
 
     @Test

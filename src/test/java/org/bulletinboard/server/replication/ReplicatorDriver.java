@@ -20,13 +20,13 @@ final class ReplicatorDriver implements AutoCloseable {
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final RoleLoop loop;
 
-    /** Resends every {@code resendInterval}; a write waits 10 s at most for its acknowledgements, from every peer. */
-    ReplicatorDriver(ZContext context, String self, Duration resendInterval) {
-        this(context, self, resendInterval, Replicator.AckRule.ALL);
-    }
-
-    ReplicatorDriver(ZContext context, String self, Duration resendInterval, Replicator.AckRule rule) {
-        this.replicator = new Replicator(context, self, Stamper.systemClock(), resendInterval, Duration.ofSeconds(10),
+    /**
+     * A replicator to the given peers that resends every {@code resendInterval}, and gives a write up after
+     * {@code ackTimeout}.
+     */
+    ReplicatorDriver(ZContext context, String self, List<Peer> peers, Duration resendInterval, Duration ackTimeout,
+                     AckRule rule) {
+        this.replicator = new Replicator(context, self, peers, Stamper.systemClock(), resendInterval, ackTimeout,
                 rule, nanos -> { });
         this.loop = RoleLoop.start("server", self, "replicator", loop -> {
             try {
@@ -45,18 +45,14 @@ final class ReplicatorDriver implements AutoCloseable {
         });
     }
 
-    /** Replicates one event; the future completes when the replicator is done with it. */
-    CompletableFuture<Void> replicate(Event event) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Replicates one event; the future completes when the replicator is done with it: acknowledged, or given up. */
+    CompletableFuture<Boolean> replicate(Event event) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
         commands.add(() -> {
-            replicator.replicate(event, () -> done.complete(null));
+            replicator.replicate(event, done::complete);
             replicator.flush();
         });
         return done;
-    }
-
-    void updatePeers(List<Peer> peers) {
-        replicator.updatePeers(peers);
     }
 
     int peerCount() {
