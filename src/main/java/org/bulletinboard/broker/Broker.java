@@ -10,7 +10,6 @@ import org.bulletinboard.net.RoleLoop;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Replies;
-import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.protocol.WorkerFrames;
 import org.slf4j.Logger;
@@ -237,7 +236,7 @@ public final class Broker implements AutoCloseable {
 
     /** The description of an answer after which a write may or may not have been applied. */
     private static String unknownOutcome(String why) {
-        return Replies.errorText(Replies.outcomeUnknown(Services.ERROR, why));
+        return Replies.outcomeUnknownDescription(why);
     }
 
     /** Hands queued requests to idle workers, oldest request first. */

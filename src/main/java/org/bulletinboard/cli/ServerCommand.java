@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bulletinboard.server.BoardServer;
+import org.bulletinboard.server.ServerSupervisor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -111,7 +112,7 @@ final class ServerCommand implements Callable<Integer> {
         UntilStopped until = UntilStopped.install("server", serverName);
         String address = peerAddress != null ? peerAddress : "tcp://" + host + ":" + peerPort;
         PrometheusMeterRegistry metrics = RoleMetrics.registry("server", serverName);
-        AtomicReference<BoardServer> server = new AtomicReference<>();
+        AtomicReference<ServerSupervisor> server = new AtomicReference<>();
         AtomicReference<String> starting = new AtomicReference<>("starting");
         until.add(http.serve("server", serverName, () -> server.get() != null
                 ? server.get().notReadyBecause() : Optional.of(starting.get()), metrics));
@@ -123,7 +124,7 @@ final class ServerCommand implements Callable<Integer> {
             return until.await(); // stopped while waiting
         }
         starting.set("recovering " + data);
-        server.set(BoardServer.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
+        server.set(ServerSupervisor.start(new BoardServer.Config(serverName, data, broker, proxy, proxySubscribers, reference,
                 peerBind != null ? peerBind : "tcp://*:" + peerPort, address, peers == null ? Map.of() : peers,
                 Duration.ofMillis(heartbeatMillis),
                 Duration.ofMillis(ackTimeoutMillis), Duration.ofMillis(catchUpMillis), ack,

@@ -21,6 +21,7 @@ import org.bulletinboard.broker.Broker;
 import org.bulletinboard.proxy.PubSubProxy;
 import org.bulletinboard.reference.ReferenceServer;
 import org.bulletinboard.server.BoardServer;
+import org.bulletinboard.server.ServerSupervisor;
 import org.bulletinboard.server.replication.AckRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     private final Config config;
-    private final BoardServer[] servers;
+    private final ServerSupervisor[] servers;
     private final HealthEndpoint[] serverEndpoints;
     private final PrometheusMeterRegistry[] serverMetrics;
     /** The other roles' metrics, closed with the cluster (see {@link RoleMetrics}). */
@@ -144,7 +145,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private EmbeddedCluster(Config config) {
         this.config = config;
-        this.servers = new BoardServer[config.servers()];
+        this.servers = new ServerSupervisor[config.servers()];
         this.serverEndpoints = new HealthEndpoint[config.servers()];
         this.serverMetrics = new PrometheusMeterRegistry[config.servers()];
     }
@@ -211,12 +212,13 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     public BoardServer server(int index) {
-        return servers[index];
+        return servers[index] == null ? null : servers[index].server();
     }
 
     /** The servers running now (stopped ones left out), by index. */
     public List<BoardServer> runningServers() {
-        return Arrays.stream(servers).filter(Objects::nonNull).toList();
+        return Arrays.stream(servers).filter(Objects::nonNull).map(ServerSupervisor::server).filter(Objects::nonNull)
+                .toList();
     }
 
     /** The running server that every running server follows as coordinator, if they all agree on one. */
@@ -269,12 +271,12 @@ public final class EmbeddedCluster implements AutoCloseable {
         int peerPort = base + 5 + index; // see peerEndpoint
         PrometheusMeterRegistry metrics = RoleMetrics.registry("server", serverName(index));
         serverMetrics[index] = metrics;
-        servers[index] = BoardServer.start(new BoardServer.Config(serverName(index), dataDir(index),
+        servers[index] = ServerSupervisor.start(new BoardServer.Config(serverName(index), dataDir(index),
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), peers(), config.heartbeatInterval(), config.ackTimeout(),
                 config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), config.ackRule(),
                 config.clock(index)), DataDirectoryLock.take(dataDir(index)), metrics);
-        BoardServer server = servers[index];
+        ServerSupervisor server = servers[index];
         serverEndpoints[index] = serve("server", serverName(index), 3 + index, server::notReadyBecause, metrics);
     }
 

@@ -34,8 +34,13 @@ public final class Replies {
 
     /** An {@code erro} for a write whose outcome is unknown, saying why, and that a retry with its id is safe. */
     public static Map<String, Object> outcomeUnknown(String service, String why) {
-        return error(service, OUTCOME_UNKNOWN + ": " + why + "; it may still be applied, and retrying it with the"
-                + " same request_id is safe");
+        return error(service, outcomeUnknownDescription(why));
+    }
+
+    /** The description of such an {@code erro}. */
+    public static String outcomeUnknownDescription(String why) {
+        return OUTCOME_UNKNOWN + ": " + why + "; it may still be applied, and retrying it with the same request_id"
+                + " is safe";
     }
 
     /** Whether a reply is an {@code erro} that says its write may or may not have been applied. */

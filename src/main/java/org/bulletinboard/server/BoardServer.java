@@ -27,6 +27,7 @@ import org.slf4j.MDC;
 import org.zeromq.ZContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.bulletinboard.server.store.DataDirectoryLock;
 
 /**
@@ -220,6 +221,10 @@ public final class BoardServer implements AutoCloseable {
      * have caught up from its peers, and hear the broker.
      */
     public Optional<String> notReadyBecause() {
+        Optional<IOException> failed = store.failure();
+        if (failed.isPresent()) {
+            return Optional.of("storage failed: " + failed.get().getMessage());
+        }
         if (rank() == 0) {
             return Optional.of("not registered with the reference server at " + config.referenceEndpoint() + " yet");
         }
@@ -255,6 +260,14 @@ public final class BoardServer implements AutoCloseable {
     public int rank() {
         ReferenceLink link = reference;
         return link == null ? 0 : link.rank();
+    }
+
+    /**
+     * Completed with its log's failure once the server has stopped serving because of it (fail-stop): what was not
+     * on disk then is lost here, so the server must be closed and started again from its disk.
+     */
+    public CompletableFuture<IOException> storageFailure() {
+        return serverLoop.storageFailure();
     }
 
     /** Whether the server has caught up once and takes client requests. */
@@ -302,7 +315,7 @@ public final class BoardServer implements AutoCloseable {
      * loops stop; the store writes a checkpoint. Also closes what a failed start had started.
      */
     public void close() {
-        closeAll(catchUp, serverLoop, reference, clockSync, bully);
+        closeAll(catchUp, serverLoop, reference, clockSync, bully, metrics);
         try {
             store.close();
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package org.bulletinboard.server;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bulletinboard.protocol.Envelope;
@@ -127,12 +126,16 @@ final class ClientServices implements RequestHandling.Handler {
         return Replies.status(Services.OK);
     }
 
-    /** Applies and logs a write (the serving loop makes it durable and replicates it); a request applied before is not. */
-    private void commit(Event draft) {
+    /**
+     * Applies and logs a write (the serving loop makes it durable and replicates it); a request applied before is
+     * not. A write the log could not take may have left part of itself on disk: its outcome is unknown.
+     */
+    private void commit(Event draft) throws ProtocolException {
         try {
             staged = store.stageLocal(draft).event(); // null for a request another server applied meanwhile
         } catch (IOException e) {
-            throw new UncheckedIOException("could not persist " + draft.type() + " event", e);
+            throw new ProtocolException(Replies.outcomeUnknownDescription("this server's storage failed ("
+                    + e.getMessage() + ")"));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.net.BrokerLink;
@@ -61,15 +62,14 @@ final class ServerLoop implements AutoCloseable {
 
     /** A write: its reply, ready once the write is durable and acknowledged, and its event, to publish then. */
     private record Write(Ready answer, Event event) {
-        /** The erro its client gets when its peers did not acknowledge it in time. */
-        byte[] unknownOutcome(Stamper stamper, Duration ackTimeout) {
+        /** The erro its client gets when it cannot be acknowledged, saying why. */
+        byte[] unknownOutcome(Stamper stamper, String why) {
             String service = switch (event.type()) {
                 case Event.POST -> Services.PUBLISH;
                 case Event.MESSAGE -> Services.MESSAGE;
                 default -> event.type(); // login and channel are their services' names
             };
-            return stamper.envelope(service, Replies.outcomeUnknown(service, "not enough servers confirmed this write"
-                    + " within " + ackTimeout.toMillis() + " ms")).encode();
+            return stamper.envelope(service, Replies.outcomeUnknown(service, why)).encode();
         }
     }
 
@@ -92,6 +92,7 @@ final class ServerLoop implements AutoCloseable {
     private volatile boolean brokerHeard;
     private volatile RoleLoop loop;
     private RoleLoop statusLoop;
+    private final CompletableFuture<IOException> storageFailure = new CompletableFuture<>();
 
     // Owned by the loop thread.
     private BrokerLink broker;
@@ -141,12 +142,17 @@ final class ServerLoop implements AutoCloseable {
         return brokerHeard;
     }
 
+    /** Completed with the log's failure if the loop stopped because of it (see {@link #stopAfterFailure}). */
+    CompletableFuture<IOException> storageFailure() {
+        return storageFailure;
+    }
+
     private void run(RoleLoop loop) {
         log.info("peer socket bound on {}", peerBind);
         publisher = Sockets.create(context, SocketType.PUB);
         proxy = new NamedConnection(publisher, links.proxyEndpoint(), "proxy", log);
         try {
-            while (loop.running()) {
+            while (loop.running() && !storageFailure.isDone()) {
                 if (serveClients && broker == null) {
                     broker = new BrokerLink(context, links.brokerEndpoint(), links.heartbeatInterval(), CAPACITY);
                 }
@@ -154,7 +160,11 @@ final class ServerLoop implements AutoCloseable {
                 serve(true);
                 maintain();
             }
-            drain(loop);
+            if (storageFailure.isDone()) {
+                stopAfterFailure();
+            } else {
+                drain(loop);
+            }
         } finally {
             if (poller != null) {
                 poller.close();
@@ -246,8 +256,8 @@ final class ServerLoop implements AutoCloseable {
                 p.store().sync();
                 p.metrics().synced(System.nanoTime() - started);
             } catch (IOException e) {
-                // Nothing can be promised durable any more: the loop dies, /healthz says so, and the server restarts.
-                throw new UncheckedIOException("could not make the log durable", e);
+                storageFailure.complete(p.store().failure().orElse(e)); // nothing of this pass goes out: see stopAfterFailure
+                return;
             }
         }
         peerReplies.forEach(reply -> reply.send(peerSocket, true));
@@ -284,9 +294,11 @@ final class ServerLoop implements AutoCloseable {
      * acknowledges a write with no peer to wait for at once.
      */
     private void answerAcknowledged() {
+        String why = storageFailure.isDone() ? "this server's storage failed (" + storageFailure.join().getMessage() + ")"
+                : "not enough servers confirmed this write within " + links.ackTimeout().toMillis() + " ms";
         for (Write late : unknown) {
             if (broker != null) {
-                broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), links.ackTimeout()));
+                broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), why));
             }
         }
         unknown.clear();
@@ -313,6 +325,26 @@ final class ServerLoop implements AutoCloseable {
         parts.replicator().maintain();
         answerAcknowledged(); // and those given up
         proxy.maintain();
+    }
+
+    /**
+     * After the log failed (fail-stop): nothing is acknowledged any more, since nothing since the last good fsync is
+     * known to be on this disk. The clients of the writes still waiting are told their outcome is unknown, the
+     * pass's replies to peers and reads are dropped (they may count on what the failed fsync was to cover), and the
+     * loop leaves the broker, which hands what it still holds to the other servers. The server is then started
+     * again from its disk ({@code ServerSupervisor}).
+     */
+    private void stopAfterFailure() {
+        log.error("the log failed ({}); this server stops serving until it is started again from its disk",
+                storageFailure.join().getMessage());
+        peerReplies.clear();
+        readyReplies.clear();
+        acknowledged.clear();
+        parts.replicator().giveUpAll();
+        answerAcknowledged();
+        if (broker != null) {
+            broker.leave();
+        }
     }
 
     /**

@@ -2,8 +2,10 @@ package org.bulletinboard.server;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -17,8 +19,13 @@ import org.bulletinboard.protocol.Services;
  * take to acknowledge a write, the time its loop waits for an fsync, and (registered by {@link BoardServer}) the
  * replication backlog, catch-up, the store's events and fsyncs, peers, the coordinator and the clocks.
  */
-final class ServerMetrics implements RequestHandling.Observer {
+final class ServerMetrics implements RequestHandling.Observer, AutoCloseable {
     private final MeterRegistry registry;
+    /**
+     * The gauges and counters read off this server's parts: removed when it closes, so that a server started again
+     * on the same registry is read instead of this one (the timers and request counts go on counting).
+     */
+    private final List<Meter> boundToThisServer = new ArrayList<>();
     private final RequestMetrics requests;
     private final Timer ackLatency;
     private final Timer syncLatency;
@@ -52,11 +59,17 @@ final class ServerMetrics implements RequestHandling.Observer {
     }
 
     void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).register(registry);
+        boundToThisServer.add(Gauge.builder(name, value).description(description).register(registry));
     }
 
     /** A count kept by {@code owner} (Micrometer holds it weakly: it must live as long as the server). */
     <T> void counter(String name, String description, T owner, ToDoubleFunction<T> total) {
-        FunctionCounter.builder(name, owner, total).description(description).register(registry);
+        boundToThisServer.add(FunctionCounter.builder(name, owner, total).description(description).register(registry));
+    }
+
+    @Override
+    public void close() {
+        boundToThisServer.forEach(registry::remove);
+        boundToThisServer.clear();
     }
 }

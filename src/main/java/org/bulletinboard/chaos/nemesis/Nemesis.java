@@ -138,8 +138,8 @@ public enum Nemesis {
                     Optional.empty(), () -> restartWithSkew(role, 0));
         }
     },
-    DISK_FULL("disk-full", "fill the small file system one server's data is on; at the heal free it and restart the"
-            + " server, as its operator would (needs root)") {
+    DISK_FULL("disk-full", "fill the small file system one server's data is on; free it at the heal, and the server"
+            + " must serve again by itself (needs root)") {
         @Override
         public Fault inject(FaultContext context) throws Exception {
             Optional<SmallDisk> disk = context.cluster().disk();
@@ -148,12 +148,7 @@ public enum Nemesis {
             }
             String server = context.cluster().smallDiskServer().orElseThrow();
             disk.get().fill();
-            return Fault.of(server + "'s disk full", Optional.empty(), () -> {
-                disk.get().free();
-                RoleJvm role = context.cluster().server(server);
-                role.kill();
-                role.start();
-            });
+            return Fault.of(server + "'s disk full", Optional.empty(), disk.get()::free);
         }
     },
     CLOCK_BOMB("clock-bomb", "a client request whose Lamport clock is 2^53 - 1000, inside the bound servers accept;"

@@ -260,6 +260,14 @@ public final class Replicator implements AutoCloseable {
         link.socket.send(frame, ZMQ.DONTWAIT);
     }
 
+    /** Gives up every write still waiting: each is told its outcome is unknown (the owner's storage failed). */
+    public void giveUpAll() {
+        List<Consumer<Boolean>> waiting = new ArrayList<>(done.values());
+        done.clear();
+        waits.clear();
+        waiting.forEach(outcome -> outcome.accept(false));
+    }
+
     /** Closes the peer sockets; writes still waiting are not told (the owner has stopped answering). */
     @Override
     public void close() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
@@ -253,6 +254,11 @@ public final class BoardStore implements AutoCloseable {
             }
         }
         return fresh;
+    }
+
+    /** Why the store takes nothing more, if it failed: its log's first failed write or fsync. */
+    public Optional<IOException> failure() {
+        return Optional.ofNullable(eventLog.failure());
     }
 
     /** Returns once everything written to the log so far is on disk. */

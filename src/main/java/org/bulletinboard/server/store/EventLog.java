@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * fsync covers every append made before it, so concurrent writers share fsyncs (group commit). A crash can
  * leave only the last line torn (no newline, or unreadable); recovery drops it, since it was never
  * acknowledged. An unreadable line before the end is corruption and stops recovery.
+ * <p>
+ * The log fails stop: the first write or fsync that fails, on any thread, latches it failed, and every later append
+ * and sync throws at once. Nothing can be appended after a fragment a failed write left, so recovery finds it at the
+ * end and cuts it off; and no later fsync can report success for pages a failed one dropped (Linux reports a
+ * writeback error once). Opening forces the file first, so a tail that was in the page cache when the last process
+ * died counts as durable only once it is on disk.
  */
 final class EventLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
@@ -47,6 +53,8 @@ final class EventLog implements AutoCloseable {
     private volatile long durable; // advanced under syncLock
     private boolean syncing; // guarded by syncLock: a writer is forcing the file
     private volatile long fsyncs; // advanced under syncLock
+    /** The first write or fsync that failed; once set, the log takes nothing more. */
+    private volatile IOException failure;
 
     private EventLog(Path file, FileChannel channel, long length) {
         this.file = file;
@@ -61,6 +69,7 @@ final class EventLog implements AutoCloseable {
         FileChannel channel = FileChannel.open(file,
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
+            channel.force(true);
             long validLength = replay(channel, file, from, Long.MAX_VALUE, reader);
             if (validLength < channel.size()) {
                 log.warn("{}: dropping a torn last line ({} bytes) left by a crash", file, channel.size() - validLength);
@@ -156,12 +165,41 @@ final class EventLog implements AutoCloseable {
 
     /** Writes encoded lines at the end of the log; returns the position to {@link #sync} to. Callers serialise appends. */
     long append(Lines lines) throws IOException {
+        checkHealthy();
         ByteBuffer buffer = ByteBuffer.wrap(lines.bytes());
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw fail(e);
         }
         written += lines.bytes().length;
         return written;
+    }
+
+    /** The failure that stopped the log, if one did. */
+    IOException failure() {
+        return failure;
+    }
+
+    private void checkHealthy() throws IOException {
+        IOException failed = failure;
+        if (failed != null) {
+            throw new IOException("the log failed earlier and takes nothing more: " + failed.getMessage(), failed);
+        }
+    }
+
+    /** Latches the log failed with its first failure; returns what to throw. */
+    private IOException fail(IOException e) {
+        synchronized (syncLock) {
+            if (failure == null) {
+                failure = e;
+                log.error("{}: writing the log failed; it takes nothing more", file, e);
+            }
+            syncLock.notifyAll(); // writers waiting for a sync see it
+        }
+        return e;
     }
 
     /** The position after the last append. */
@@ -178,9 +216,10 @@ final class EventLog implements AutoCloseable {
         while (true) {
             long target;
             synchronized (syncLock) {
-                while (durable < position && syncing) {
+                while (durable < position && syncing && failure == null) {
                     awaitSync(0);
                 }
+                checkHealthy();
                 if (durable >= position) {
                     return;
                 }
@@ -191,6 +230,8 @@ final class EventLog implements AutoCloseable {
             try {
                 channel.force(false);
                 forced = true;
+            } catch (IOException e) {
+                throw fail(e);
             } finally {
                 synchronized (syncLock) {
                     if (forced) {
