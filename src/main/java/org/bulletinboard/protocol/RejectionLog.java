@@ -7,7 +7,7 @@ import org.slf4j.Logger;
  * process: a flood of bad frames must not turn into a flood of log lines (disk, CPU, and the operator's
  * attention). What is held back is counted and said with the next line that gets through.
  */
-final class RejectionLog {
+public final class RejectionLog {
     static final int PER_SECOND = 20;
 
     private static long second;
@@ -16,7 +16,7 @@ final class RejectionLog {
 
     private RejectionLog() {}
 
-    static void warn(Logger log, String format, String service, String reason) {
+    public static void warn(Logger log, String format, String service, String reason) {
         long held = admit();
         if (held >= 0) {
             log.warn(format + suffix(held), service, reason);

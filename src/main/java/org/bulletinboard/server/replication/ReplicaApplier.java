@@ -8,6 +8,7 @@ import java.util.Map;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.RejectionLog;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.Event;
 import org.slf4j.Logger;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves a peer's {@code replicate} batch: applies each event here (once), writes it to the log, and answers
  * with the acknowledgement. The peer endpoint sends that answer only after {@link BoardStore#sync}, so one
- * fsync covers every batch that arrived together. An event that cannot be read is acknowledged too, after
- * logging, because sending it again would not make it readable.
+ * fsync covers every batch that arrived together. Only what was stored is acknowledged: an event that cannot be
+ * read is skipped (logged, at a bounded rate), never counts toward its write's quorum, and is sent again until
+ * its sender's backlog lets it go.
  */
 public final class ReplicaApplier {
     private static final Logger log = LoggerFactory.getLogger(ReplicaApplier.class);
@@ -41,10 +43,8 @@ public final class ReplicaApplier {
             try {
                 events.add(Event.fromWire(wire));
             } catch (ProtocolException e) {
-                log.error("peer {} sent an unreadable event, skipped: {}", from, e.getMessage());
-                if (wire.get("origin") instanceof String origin && wire.get("seq") instanceof Long seq) {
-                    acked.add(origin + ":" + seq);
-                }
+                RejectionLog.warn(log, "peer {} sent an unreadable event, skipped and not acknowledged: {}", from,
+                        e.getMessage());
             }
         }
         try {

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.RejectionLog;
+import org.bulletinboard.protocol.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.bulletinboard.server.store.CatchUpPage;
 import org.bulletinboard.server.store.Event;
 
@@ -20,6 +24,7 @@ import org.bulletinboard.server.store.Event;
  * </ul>
  */
 public final class ReplicationMessages {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationMessages.class);
     /** Events per frame when a backlog is resent. */
     static final int MAX_BATCH = 64;
     /**
@@ -63,12 +68,19 @@ public final class ReplicationMessages {
         return data;
     }
 
-    /** Reads a catch-up answer; an event that cannot be read fails the whole page, which is asked for again. */
+    /**
+     * Reads a catch-up answer. An event that cannot be read is skipped (logged at a bounded rate) so that it never
+     * stalls catching up; the rest of the page is applied, and it is asked for again next round.
+     */
     static CatchUpPage catchUpPage(Map<String, Object> data) throws ProtocolException {
         List<Event> events = new ArrayList<>();
         for (Object item : Fields.list(data, "events")) {
-            events.add(Event.fromWire(Fields.stringKeyed(item)
-                    .orElseThrow(() -> new ProtocolException("a catch-up entry is not an event map"))));
+            try {
+                events.add(Event.fromWire(Fields.stringKeyed(item)
+                        .orElseThrow(() -> new ProtocolException("a catch-up entry is not an event map"))));
+            } catch (ProtocolException e) {
+                RejectionLog.warn(log, "an unreadable event in a {} page, skipped: {}", Services.CATCH_UP, e.getMessage());
+            }
         }
         if (!(data.get("more") instanceof Boolean more)) {
             throw new ProtocolException("field 'more' must be a boolean");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -25,6 +26,17 @@ class CatchUpResponderTest {
     Path source;
     @TempDir
     Path wiped;
+
+    @Test
+    void anUnreadableEventInAPageIsSkippedAndTheRestTaken() throws Exception {
+        Map<String, Object> good = Map.of("origin", "s1.aaaaaa", "seq", 2L, "lamport", 3L, "timestamp", 10L,
+                "type", "login", "user", "ana");
+        Map<String, Object> bad = Map.of("origin", "s1.aaaaaa", "seq", 1L, "lamport", 2L, "timestamp", 10L,
+                "type", "post", "user", "ana"); // a post without channel or text
+        CatchUpPage page = ReplicationMessages.catchUpPage(Map.of("events", List.of(bad, good, "not an event"),
+                "more", false));
+        assertEquals(List.of("s1.aaaaaa:2"), page.events().stream().map(Event::id).toList());
+    }
 
     @Test
     void aWipedServerPagesThroughThePeersLogByCursor() throws Exception {
