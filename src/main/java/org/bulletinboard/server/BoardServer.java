@@ -11,6 +11,7 @@ import org.bulletinboard.net.StateLog;
 import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Stamper;
+import org.bulletinboard.protocol.WorkerFrames;
 import org.bulletinboard.server.election.Bully;
 import org.bulletinboard.server.election.ClockSync;
 import org.bulletinboard.server.replication.CatchUp;
@@ -82,8 +83,6 @@ public final class BoardServer implements AutoCloseable {
 
     /** Anti-entropy rounds, in heartbeat intervals, besides the first at start. */
     public static final int CATCH_UP_EVERY_HEARTBEATS = 5;
-    /** How long, in heartbeat intervals, a starting server tries to catch up from a quorum before it serves alone. */
-    private static final int QUORUM_WAIT_HEARTBEATS = 10;
     /** The timer, in a server's metrics, of its loop's wait for each fsync of its log. */
     public static final String FSYNC_TIMER = "bbs.store.fsync";
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(2);
@@ -127,7 +126,8 @@ public final class BoardServer implements AutoCloseable {
             this.serverLoop = new ServerLoop(context, config.name(), config.peerBind());
             // Everything the loop uses exists before it starts.
             this.replicator = new Replicator(context, config.name(), config.otherServers(), stamper,
-                    config.ackTimeout(), config.ackTimeout(), config.ackRule(), metrics::acked);
+                    config.ackTimeout(), config.ackTimeout(), config.heartbeatInterval(), config.ackRule(),
+                    metrics::acked);
             this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
                     config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
             this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
@@ -139,10 +139,10 @@ public final class BoardServer implements AutoCloseable {
                     status, new BoardReads(store));
             serverLoop.start(new ServerLoop.Parts(store, clients, peerServices, replicator, stamper, metrics),
                     new ServerLoop.Links(config.brokerEndpoint(), config.proxyEndpoint(), config.heartbeatInterval(),
-                            config.ackTimeout()));
+                            config.ackTimeout(), config.heartbeatInterval().multipliedBy(WorkerFrames.LIVENESS)),
+                    this::stopServing);
             this.catchUp = new CatchUp(context, config.name(), config.otherServers(), store, stamper,
-                    config.catchUpInterval(), PEER_REQUEST_TIMEOUT,
-                    config.heartbeatInterval().multipliedBy(QUORUM_WAIT_HEARTBEATS), this::startServing, config.name());
+                    config.catchUpInterval(), PEER_REQUEST_TIMEOUT, this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
                     config.heartbeatInterval(), stamper, this::listed);
         } catch (RuntimeException e) {
@@ -208,12 +208,18 @@ public final class BoardServer implements AutoCloseable {
         }).toList();
     }
 
-    /** Ready: from now on the broker hands this server client requests. Runs once, after the first catch-up. */
+    /** Ready: from now on the broker hands this server client requests. Runs after each catch-up from a quorum. */
     private void startServing() {
         serverLoop.serveClients();
         serving = true;
         log.info("server {} ready: takes client requests from {}, up to {} at once",
                 config.name(), config.brokerEndpoint(), ServerLoop.CAPACITY);
+    }
+
+    /** The loop stopped taking clients, hearing too few peers for a quorum: serve again once caught up again. */
+    private void stopServing() {
+        serving = false;
+        catchUp.catchUpAgain();
     }
 
     /**

@@ -29,8 +29,8 @@ final class ClientServices implements RequestHandling.Handler {
     private final BoardReads reads;
     private final Runnable onRequest;
     private final Supplier<Map<String, Object>> status;
-    /** The event the last request wrote, until the serving loop takes it. */
-    private Event staged;
+    /** The write the last request staged, until the serving loop takes it. */
+    private Staged staged;
     /** The broker's id of the request about to be handled, its request id if the client sent none. */
     private String fallbackRequestId;
 
@@ -53,11 +53,17 @@ final class ClientServices implements RequestHandling.Handler {
         fallbackRequestId = brokerId;
     }
 
-    /** The event the request just handled wrote, if it wrote one; its reply must wait until it is durable and replicated. */
-    Event takeStaged() {
-        Event event = staged;
+    /**
+     * A write whose reply waits until its event is durable and a quorum acknowledged it: a new event, or, for a retry
+     * of a request this server holds, that request's event again (not published again).
+     */
+    record Staged(Event event, boolean retry) {}
+
+    /** The write the request just handled staged, if it staged one; null for a read or a refusal. */
+    Staged takeStaged() {
+        Staged write = staged;
         staged = null;
-        return event;
+        return write;
     }
 
     @Override
@@ -68,7 +74,8 @@ final class ClientServices implements RequestHandling.Handler {
         fallbackRequestId = null;
         String requestId = Fields.optionalName(data, Fields.REQUEST_ID).orElse(brokerId);
         if (requestId != null && Services.isWrite(request.service()) && store.hasRequest(requestId)) {
-            log.info("request {} was already applied; answering the retry without applying it again", requestId);
+            log.info("request {} was already applied; answering the retry once a quorum holds it", requestId);
+            stageAgain(requestId);
             return writeResult(request.service());
         }
         switch (request.service()) {
@@ -127,12 +134,27 @@ final class ClientServices implements RequestHandling.Handler {
     }
 
     /**
+     * A retry of a request this server holds is answered, as the first try would have been, only once a quorum holds
+     * its event: that try's outcome may have been unknown, its event here alone. The event goes to the peers again
+     * (those that hold it acknowledge at once).
+     */
+    private void stageAgain(String requestId) throws ProtocolException {
+        try {
+            staged = store.eventOfRequest(requestId).map(event -> new Staged(event, true)).orElse(null);
+        } catch (IOException e) {
+            throw new ProtocolException(Replies.outcomeUnknownDescription("this server could not read its log ("
+                    + e.getMessage() + ")"));
+        }
+    }
+
+    /**
      * Applies and logs a write (the serving loop makes it durable and replicates it); a request applied before is
      * not. A write the log could not take may have left part of itself on disk: its outcome is unknown.
      */
     private void commit(Event draft) throws ProtocolException {
         try {
-            staged = store.stageLocal(draft).event(); // null for a request another server applied meanwhile
+            Event event = store.stageLocal(draft).event(); // null for a request another server applied meanwhile
+            staged = event == null ? null : new Staged(event, false);
         } catch (IOException e) {
             throw new ProtocolException(Replies.outcomeUnknownDescription("this server's storage failed ("
                     + e.getMessage() + ")"));

@@ -60,8 +60,11 @@ final class ServerLoop implements AutoCloseable {
     /** A reply ready to go to the broker. */
     private record Ready(BrokerLink.Request request, byte[] reply) {}
 
-    /** A write: its reply, ready once the write is durable and acknowledged, and its event, to publish then. */
-    private record Write(Ready answer, Event event) {
+    /**
+     * A write: its reply, ready once the write is durable and acknowledged, and its event, to publish then unless it
+     * was published before (a retry of a request this server holds).
+     */
+    private record Write(Ready answer, Event event, boolean publish) {
         /** The erro its client gets when it cannot be acknowledged, saying why. */
         byte[] unknownOutcome(Stamper stamper, String why) {
             String service = switch (event.type()) {
@@ -77,8 +80,13 @@ final class ServerLoop implements AutoCloseable {
     record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
                  Stamper stamper, ServerMetrics metrics) {}
 
-    /** Where the loop connects, and its timing. */
-    record Links(String brokerEndpoint, String proxyEndpoint, Duration heartbeatInterval, Duration ackTimeout) {}
+    /**
+     * Where the loop connects, and its timing.
+     *
+     * @param contactTimeout how long the server may hear too few peers for a quorum before it stops taking clients
+     */
+    record Links(String brokerEndpoint, String proxyEndpoint, Duration heartbeatInterval, Duration ackTimeout,
+                 Duration contactTimeout) {}
 
     private final ZContext context;
     private final String node;
@@ -93,6 +101,9 @@ final class ServerLoop implements AutoCloseable {
     private volatile RoleLoop loop;
     private RoleLoop statusLoop;
     private final CompletableFuture<IOException> storageFailure = new CompletableFuture<>();
+    private Runnable onQuorumLost;
+    /** Since when (nanoTime) the server has heard too few peers for a quorum; 0 while it hears enough. */
+    private long outOfContactSince;
 
     // Owned by the loop thread.
     private BrokerLink broker;
@@ -115,10 +126,15 @@ final class ServerLoop implements AutoCloseable {
         Sockets.bind(peerSocket, peerBind);
     }
 
-    /** Starts serving other servers; clients follow once {@link #serveClients()} is called. */
-    void start(Parts parts, Links links) {
+    /**
+     * Starts serving other servers; clients follow once {@link #serveClients()} is called.
+     *
+     * @param onQuorumLost run (on the loop) when the server stops taking clients because it hears too few peers
+     */
+    void start(Parts parts, Links links, Runnable onQuorumLost) {
         this.parts = parts;
         this.links = links;
+        this.onQuorumLost = onQuorumLost;
         this.statusLoop = RoleLoop.start("server", node, "status", this::serveStatus);
         this.loop = RoleLoop.start("server", node, "loop", this::run);
     }
@@ -269,7 +285,15 @@ final class ServerLoop implements AutoCloseable {
 
     private void serveClient(BrokerLink.Request request) {
         Parts p = parts;
-        if (Services.STATUS.equals(Envelope.serviceOrError(request.frame()))) {
+        String service = Envelope.serviceOrError(request.frame());
+        if (Services.isWrite(service) && !hearsQuorum()) {
+            // Taken now, it could only end as an unknown outcome, and a copy stranded here would meet its retry later.
+            // Not applied now; an earlier try may have been, so the outcome is still unknown to its client.
+            readyReplies.add(new Ready(request, p.stamper().envelope(service, Replies.outcomeUnknown(service, "this"
+                    + " server cannot reach enough servers to acknowledge a write now, and did not take it")).encode()));
+            return;
+        }
+        if (Services.STATUS.equals(service)) {
             if (!statusRequests.offer(request)) {
                 readyReplies.add(new Ready(request, p.stamper().envelope(Services.STATUS, Replies.error(
                         Services.STATUS, "too many status requests at once; try again")).encode()));
@@ -279,11 +303,11 @@ final class ServerLoop implements AutoCloseable {
         p.clients().fallbackRequestId(request.brokerId());
         byte[] reply = RequestHandling.reply(request.frame(), p.stamper(), p.clients(), log, Fields.MAX_FRAME_BYTES,
                 p.metrics());
-        Event written = p.clients().takeStaged();
+        ClientServices.Staged written = p.clients().takeStaged();
         if (written == null) {
             readyReplies.add(new Ready(request, reply));
         } else {
-            heldWrites.add(new Write(new Ready(request, reply), written));
+            heldWrites.add(new Write(new Ready(request, reply), written.event(), !written.retry()));
         }
     }
 
@@ -307,7 +331,7 @@ final class ServerLoop implements AutoCloseable {
                 broker.reply(done.answer().request(), done.answer().reply());
             }
             Event event = done.event();
-            if (Publication.isPublished(event) && proxy.maintain()) {
+            if (done.publish() && Publication.isPublished(event) && proxy.maintain()) {
                 Publication publication = Publication.of(event, parts.stamper());
                 publisher.sendMore(publication.topic());
                 publisher.send(publication.payload().encodeForSubscribers(), ZMQ.DONTWAIT);
@@ -325,6 +349,41 @@ final class ServerLoop implements AutoCloseable {
         parts.replicator().maintain();
         answerAcknowledged(); // and those given up
         proxy.maintain();
+        watchQuorum(now);
+    }
+
+    /** Whether enough peers answered lately for a write to be acknowledged. */
+    private boolean hearsQuorum() {
+        Replicator replicator = parts.replicator();
+        return replicator.peersHeardWithin(links.contactTimeout().toNanos()) >= replicator.peersNeeded();
+    }
+
+    /**
+     * A server that has heard too few peers for a quorum for the contact timeout (cut off from them, or just
+     * resumed from a long pause) serves what it alone holds: it stops taking clients, so the broker sends them to
+     * the others, until it has caught up again ({@code onQuorumLost}, then {@link #serveClients()}).
+     */
+    private void watchQuorum(long now) {
+        if (!serveClients || hearsQuorum()) {
+            outOfContactSince = 0;
+            return;
+        }
+        if (outOfContactSince == 0) {
+            outOfContactSince = now;
+        } else if (now - outOfContactSince > links.contactTimeout().toNanos()) {
+            log.warn("hears {} of the {} peers a quorum needs; takes no clients until it has caught up again",
+                    parts.replicator().peersHeardWithin(links.contactTimeout().toNanos()),
+                    parts.replicator().peersNeeded());
+            serveClients = false;
+            brokerHeard = false;
+            if (broker != null) {
+                broker.leave();
+                broker.close();
+                broker = null;
+            }
+            outOfContactSince = 0;
+            onQuorumLost.run();
+        }
     }
 
     /**

@@ -59,6 +59,14 @@ class FindingsTest {
     }
 
     @Test
+    void readsGoingBackAloneAreSafe() {
+        Findings findings = new Findings();
+        findings.newIn(verdict(List.of(), List.of(new NonMonotonic("c1", "channel:a", 1, 5, List.of("x"))), CONVERGED));
+        assertEquals(1, findings.total(Findings.NON_MONOTONIC));
+        assertTrue(findings.safe());
+    }
+
+    @Test
     void staleAnswersAloneAreSafe() {
         Findings findings = new Findings();
         findings.newIn(new Verdict(List.of(), List.of(), List.of(), List.of(), List.of(),

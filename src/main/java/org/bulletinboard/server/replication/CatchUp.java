@@ -24,9 +24,10 @@ import org.zeromq.ZContext;
  * Anti-entropy: pulls from every configured peer the events this server lacks, page by page, by sending its version
  * vector; a round at start and then every {@code interval}. The server is ready once a round has caught it up from
  * a quorum of the configured servers (itself included), so it holds every write acknowledged before it started:
- * each was on a quorum, and two quorums meet. Rounds are tried again every {@link #RETRY} until then; a server that
- * hears no quorum for {@code quorumWait} serves what it holds, alone, and says so. One thread, which keeps a
- * connection to each peer between rounds.
+ * each was on a quorum, and two quorums meet. Rounds are tried again every {@link #RETRY} until then, for as long
+ * as it takes ({@link #progress} says how it goes). A server that stopped serving because it heard too few peers
+ * ({@link #catchUpAgain}) goes through the same again. One thread, which keeps a connection to each peer between
+ * rounds.
  */
 public final class CatchUp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
@@ -44,14 +45,15 @@ public final class CatchUp implements AutoCloseable {
     private final PeerClients clients; // the loop thread's own
     private final RoleLoop loop;
     private volatile String progress;
+    /** Set when the server stopped serving and must catch up from a quorum before it serves again. */
+    private volatile boolean behind;
 
     /**
-     * @param peers      the other configured servers
-     * @param quorumWait how long to try for a quorum before serving alone
-     * @param onReady    run once, on this thread, when the server may serve
+     * @param peers   the other configured servers
+     * @param onReady run, on this thread, each time the server may serve (caught up from a quorum)
      */
     public CatchUp(ZContext context, String self, List<Peer> peers, BoardStore store, Stamper stamper,
-                   Duration interval, Duration requestTimeout, Duration quorumWait, Runnable onReady, String node) {
+                   Duration interval, Duration requestTimeout, Runnable onReady, String node) {
         this.self = self;
         this.peers = List.copyOf(peers);
         this.store = store;
@@ -60,9 +62,15 @@ public final class CatchUp implements AutoCloseable {
         this.progress = "catching up from " + needed + " of " + peers.size() + " peers";
         this.clients = new PeerClients(context, stamper, requestTimeout, wakeup::stopped);
         // A pass waits for the timer, then asks each peer for pages within the timeout.
-        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval.compareTo(quorumWait) > 0 ? interval : quorumWait)
+        Duration stuckAfter = RoleLoop.DEFAULT_STUCK_AFTER.plus(interval)
                 .plus(requestTimeout.multipliedBy(3L * Math.max(1, peers.size())));
-        this.loop = RoleLoop.start("server", node, "catch-up", stuckAfter, loop -> run(quorumWait, onReady, loop));
+        this.loop = RoleLoop.start("server", node, "catch-up", stuckAfter, loop -> run(onReady, loop));
+    }
+
+    /** The server stopped serving (it heard too few peers): it serves again once a round has caught it up. */
+    public void catchUpAgain() {
+        behind = true;
+        wakeup.ring();
     }
 
     /** Where catching up stands, for {@code /readyz} while the server is not ready. */
@@ -70,32 +78,37 @@ public final class CatchUp implements AutoCloseable {
         return progress;
     }
 
-    private void run(Duration quorumWait, Runnable onReady, RoleLoop loop) {
+    private void run(Runnable onReady, RoleLoop loop) {
         try {
-            long giveUp = System.nanoTime() + quorumWait.toNanos();
-            int answered;
-            while ((answered = round(loop)) < needed && !wakeup.stopped()) {
-                if (System.nanoTime() - giveUp > 0) {
-                    log.warn("only {} of the {} peers needed answered within {} ms; serving what this server holds,"
-                            + " alone", answered, needed, quorumWait.toMillis());
-                    break;
+            while (catchUpFromQuorum(loop)) {
+                onReady.run();
+                while (!behind && loop.running() && wakeup.awaitRing(interval.toMillis())) {
+                    if (!behind) {
+                        round(loop);
+                    }
                 }
-                progress = "catching up: " + answered + " of the " + needed + " peers needed answered; trying again";
-                loop.progress();
-                if (!wakeup.awaitRing(RETRY.toMillis())) {
+                if (!loop.running() || wakeup.stopped()) {
                     return;
                 }
-            }
-            if (wakeup.stopped()) {
-                return;
-            }
-            onReady.run();
-            while (loop.running() && wakeup.awaitRing(interval.toMillis())) {
-                round(loop);
+                progress = "caught up again: it heard too few peers for a quorum";
             }
         } finally {
             clients.close();
         }
+    }
+
+    /** Rounds until a quorum answered; false if stopped meanwhile. */
+    private boolean catchUpFromQuorum(RoleLoop loop) {
+        behind = false;
+        int answered;
+        while ((answered = round(loop)) < needed && !wakeup.stopped()) {
+            progress = "catching up: " + answered + " of the " + needed + " peers needed answered; trying again";
+            loop.progress();
+            if (!wakeup.awaitRing(RETRY.toMillis())) {
+                return false;
+            }
+        }
+        return !wakeup.stopped();
     }
 
     /** Asks every peer for what this server lacks; returns how many answered every page. */

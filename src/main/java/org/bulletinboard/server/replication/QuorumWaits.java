@@ -28,6 +28,11 @@ final class QuorumWaits {
         this.timeoutNanos = timeoutNanos;
     }
 
+    /** How many distinct peers complete a write. */
+    int needed() {
+        return needed;
+    }
+
     /** Whether a write needs any acknowledgement at all (a lone server's do not). */
     boolean waits() {
         return needed > 0;

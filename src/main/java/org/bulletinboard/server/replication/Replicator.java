@@ -51,6 +51,9 @@ public final class Replicator implements AutoCloseable {
         final NamedConnection connection;
         final LinkedHashMap<String, Pending> unacked = new LinkedHashMap<>();
         long dropped;
+        /** When the peer last answered anything, and when anything was last sent to it (nanoTime; 0: never). */
+        long lastHeard;
+        long lastSent;
 
         Link(Peer peer, ZMQ.Socket socket) {
             this.peer = peer;
@@ -62,6 +65,7 @@ public final class Replicator implements AutoCloseable {
     private final String self;
     private final Stamper stamper;
     private final long resendNanos;
+    private final long pingNanos;
     private final LongConsumer ackNanos;
     private final List<Link> links = new ArrayList<>();
     private final QuorumWaits waits;
@@ -72,14 +76,17 @@ public final class Replicator implements AutoCloseable {
     private volatile int unackedEvents;
 
     /**
-     * @param peers    the other configured servers, whatever the reference server says is live
-     * @param ackNanos told, for every acknowledged write, how long its peers took
+     * @param peers        the other configured servers, whatever the reference server says is live
+     * @param pingInterval how long a link may go without sending before an empty batch asks the peer to answer, so
+     *                     that whether a quorum hears this server is known while no write goes out too
+     * @param ackNanos     told, for every acknowledged write, how long its peers took
      */
     public Replicator(ZContext context, String self, List<Peer> peers, Stamper stamper, Duration resendInterval,
-                      Duration ackTimeout, AckRule rule, LongConsumer ackNanos) {
+                      Duration ackTimeout, Duration pingInterval, AckRule rule, LongConsumer ackNanos) {
         this.self = self;
         this.stamper = stamper;
         this.resendNanos = resendInterval.toNanos();
+        this.pingNanos = pingInterval.toNanos();
         this.ackNanos = ackNanos;
         this.waits = new QuorumWaits(rule.peersNeeded(peers.size() + 1), ackTimeout.toNanos());
         for (Peer peer : peers) {
@@ -101,6 +108,23 @@ public final class Replicator implements AutoCloseable {
     /** The peer sockets, for the owner's poller: acknowledgements arrive on them. */
     public List<ZMQ.Socket> sockets() {
         return links.stream().map(link -> link.socket).toList();
+    }
+
+    /** How many peers a write needs to hear from. */
+    public int peersNeeded() {
+        return waits.needed();
+    }
+
+    /** How many peers answered anything within the last {@code nanos}. */
+    public int peersHeardWithin(long nanos) {
+        long now = System.nanoTime();
+        int heard = 0;
+        for (Link link : links) {
+            if (link.lastHeard != 0 && now - link.lastHeard <= nanos) {
+                heard++;
+            }
+        }
+        return heard;
     }
 
     /** Whether writes wait for acknowledgements (the owner polls briefly enough to time them out). */
@@ -139,16 +163,26 @@ public final class Replicator implements AutoCloseable {
         }
         List<Consumer<Boolean>> doneNow = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (waits.waits()) {
-                waits.add(batch.get(i).id(), now);
-                done.put(batch.get(i).id(), batchDone.get(i));
-            } else {
+            String id = batch.get(i).id();
+            if (!waits.waits()) {
                 doneNow.add(batchDone.get(i));
+            } else if (done.containsKey(id)) {
+                done.merge(id, batchDone.get(i), Replicator::both); // a retry of a write still waiting: told with it
+            } else {
+                waits.add(id, now);
+                done.put(id, batchDone.get(i));
             }
         }
         batch.clear();
         batchDone.clear();
         doneNow.forEach(outcome -> outcome.accept(true));
+    }
+
+    private static Consumer<Boolean> both(Consumer<Boolean> first, Consumer<Boolean> second) {
+        return outcome -> {
+            first.accept(outcome);
+            second.accept(outcome);
+        };
     }
 
     /** Drops the oldest events of a backlog past its bound: the peer gets them by catch-up. */
@@ -178,6 +212,9 @@ public final class Replicator implements AutoCloseable {
             // What went to an old address, or nowhere yet, goes again at once; the rest once it is overdue.
             boolean reached = (link.connection.moves() != moves || !wasConnected) && link.connection.connected();
             resend(link, oldest(link, reached, now - resendNanos), now);
+            if (link.connection.connected() && now - link.lastSent >= pingNanos) {
+                send(link, List.of()); // asks for an answer: the peer's empty acknowledgement
+            }
             unacked += link.unacked.size();
         }
         linkCount = connected;
@@ -214,6 +251,7 @@ public final class Replicator implements AutoCloseable {
                     Envelope envelope = Envelope.decode(payload);
                     stamper.observe(envelope);
                     long now = System.nanoTime();
+                    link.lastHeard = now;
                     for (String id : ReplicationMessages.ackedIds(envelope.data())) {
                         acknowledge(link, id, now);
                     }
@@ -255,6 +293,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void send(Link link, List<Event> events) {
+        link.lastSent = System.nanoTime();
         byte[] frame = stamper.envelope(Services.REPLICATE, ReplicationMessages.batch(self, events)).encode();
         // DONTWAIT: a peer whose queue is full gets the events on the next resend instead of blocking us.
         link.socket.send(frame, ZMQ.DONTWAIT);

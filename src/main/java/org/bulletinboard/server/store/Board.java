@@ -139,6 +139,12 @@ final class Board {
         return requests.contains(request);
     }
 
+    /** Where in the log the event that applied {@code request} starts (the one that counts); -1 if not remembered. */
+    long requestPosition(String request) {
+        RecentRequests.Entry entry = requests.get(request);
+        return entry == null ? -1 : entry.logPosition();
+    }
+
     /** Where recovery must start reading the log to know the recent requests again. */
     long oldestRequestPosition(long fallback) {
         return requests.oldestPosition(fallback);

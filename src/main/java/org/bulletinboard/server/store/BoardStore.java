@@ -383,6 +383,15 @@ public final class BoardStore implements AutoCloseable {
         return board.hasRequest(request);
     }
 
+    /** The event that applied {@code request}, read back from the log, if the request is remembered. */
+    public Optional<Event> eventOfRequest(String request) throws IOException {
+        long position;
+        synchronized (this) {
+            position = board.requestPosition(request);
+        }
+        return position < 0 ? Optional.empty() : Optional.of(eventLog.readAt(position));
+    }
+
     public synchronized boolean hasUser(String name) {
         return board.hasUser(name);
     }

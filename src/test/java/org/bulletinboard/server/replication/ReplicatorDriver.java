@@ -27,7 +27,7 @@ final class ReplicatorDriver implements AutoCloseable {
     ReplicatorDriver(ZContext context, String self, List<Peer> peers, Duration resendInterval, Duration ackTimeout,
                      AckRule rule) {
         this.replicator = new Replicator(context, self, peers, Stamper.systemClock(), resendInterval, ackTimeout,
-                rule, nanos -> { });
+                Duration.ofHours(1), rule, nanos -> { }); // no pings: the scripted peers see only what a test sends
         this.loop = RoleLoop.start("server", self, "replicator", loop -> {
             try {
                 while (loop.running()) {
