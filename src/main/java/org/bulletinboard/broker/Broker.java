@@ -259,7 +259,7 @@ public final class Broker implements AutoCloseable {
         while ((lease = workers.take()) != null) {
             ZMsg out = request.message().duplicate();
             if (lease.tagged()) {
-                out.push(request.id());
+                out.push(WorkerFrames.requestId(request.id(), request.lostWorkers() > 0));
                 out.push(WorkerFrames.tag(lease.tag()));
             }
             out.push(WorkerFrames.REQUEST);

@@ -27,9 +27,10 @@ public final class BrokerLink implements AutoCloseable {
 
     /**
      * A client request: its route (the tag and the client's envelope, to send back in front of the reply), its frame,
-     * and the id the broker gave it (null from a classic link).
+     * the id the broker gave it (null from a classic link), and whether the broker handed it on after a server
+     * holding it was lost (which may have applied it).
      */
-    public record Request(ZMsg route, byte[] frame, String brokerId) {}
+    public record Request(ZMsg route, byte[] frame, String brokerId, boolean handedOn) {}
 
     /** The capacity of a classic worker: one request at a time, announced without a capacity frame, untagged. */
     public static final int CLASSIC = 0;
@@ -146,13 +147,16 @@ public final class BrokerLink implements AutoCloseable {
             String command = message.popString();
             if (WorkerFrames.REQUEST.equals(command) && message.size() >= (capacity == null ? 2 : 4)) {
                 ZFrame request = message.removeLast();
-                String brokerId = null;
+                String idFrame = null;
                 if (capacity != null) {
                     ZFrame tag = message.pop();
-                    brokerId = message.popString();
+                    idFrame = message.popString();
                     message.push(tag);
                 }
-                return new Request(message, request.getData(), brokerId); // what is left: the tag and the client's envelope
+                // What is left of the message: the tag and the client's envelope.
+                return idFrame == null ? new Request(message, request.getData(), null, false)
+                        : new Request(message, request.getData(), WorkerFrames.requestIdOf(idFrame),
+                                WorkerFrames.isHandedOn(idFrame));
             }
             if (!WorkerFrames.HEARTBEAT.equals(command)) {
                 log.warn("unexpected '{}' from the broker; ignored", command);

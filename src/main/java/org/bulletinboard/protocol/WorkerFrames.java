@@ -15,8 +15,9 @@ import org.zeromq.ZMsg;
  * and {@code HEARTBEAT} (a decimal count). It then gets {@code REQUEST + tag + request id + client envelope +
  * request}, up to that many unanswered, and answers {@code REPLY + tag + client envelope + reply}: the 8-byte tag
  * tells the broker which request the reply ends; the request id, the broker's own for this client request and the
- * same if it is handed to another worker, lets a server apply a write without a client {@code request_id} once. A
- * worker without a capacity frame holds one request, untagged.
+ * same if it is handed to another worker, lets a server apply a write without a client {@code request_id} once,
+ * and ends with {@code ~} when the request is handed on after a worker holding it was lost. A worker without a
+ * capacity frame holds one request, untagged.
  */
 public final class WorkerFrames {
     public static final String READY = "READY";
@@ -42,6 +43,27 @@ public final class WorkerFrames {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** Marks a request id as that of a request handed on after the worker holding it was lost. */
+    private static final char HANDED_ON = '~';
+
+    /**
+     * The request id frame's text: the broker's id, marked if the request was handed on after a worker holding it
+     * was lost (that worker may have applied it).
+     */
+    public static String requestId(String id, boolean handedOn) {
+        return handedOn ? id + HANDED_ON : id;
+    }
+
+    /** The broker's id in a request id frame's text, without the mark. */
+    public static String requestIdOf(String frame) {
+        return isHandedOn(frame) ? frame.substring(0, frame.length() - 1) : frame;
+    }
+
+    /** Whether a request id frame's text says the request was handed on after its worker was lost. */
+    public static boolean isHandedOn(String frame) {
+        return !frame.isEmpty() && frame.charAt(frame.length() - 1) == HANDED_ON;
     }
 
     public static ZFrame tag(long tag) {

@@ -33,6 +33,8 @@ final class ClientServices implements RequestHandling.Handler {
     private Staged staged;
     /** The broker's id of the request about to be handled, its request id if the client sent none. */
     private String fallbackRequestId;
+    /** Whether the broker handed the request about to be handled on, after a server holding it was lost. */
+    private boolean handedOn;
 
     /**
      * @param onRequest called for every request handled (Berkeley rounds count them)
@@ -46,11 +48,13 @@ final class ClientServices implements RequestHandling.Handler {
     }
 
     /**
-     * The id the broker gave the next request, taken as its {@code request_id} if the client sent none, so that a
-     * write the broker hands to a second server (the first was lost holding it) is applied once.
+     * What the broker says of the next request: the id it gave it, taken as its {@code request_id} if the client
+     * sent none, so that a write the broker hands to a second server is applied once; and whether it was handed on
+     * after a server holding it was lost.
      */
-    void fallbackRequestId(String brokerId) {
+    void fromBroker(String brokerId, boolean handedOnAfterLoss) {
         fallbackRequestId = brokerId;
+        handedOn = handedOnAfterLoss;
     }
 
     /**
@@ -71,12 +75,19 @@ final class ClientServices implements RequestHandling.Handler {
         onRequest.run();
         Map<String, Object> data = request.data();
         String brokerId = fallbackRequestId;
+        boolean lostBefore = handedOn;
         fallbackRequestId = null;
+        handedOn = false;
         String requestId = Fields.optionalName(data, Fields.REQUEST_ID).orElse(brokerId);
         if (requestId != null && Services.isWrite(request.service()) && store.hasRequest(requestId)) {
             log.info("request {} was already applied; answering the retry once a quorum holds it", requestId);
             stageAgain(requestId);
             return writeResult(request.service());
+        }
+        if (lostBefore && Services.isWrite(request.service())) {
+            // Applied here too, it would be a second copy that moves in history once it meets the first.
+            throw new ProtocolException(Replies.outcomeUnknownDescription("its first server was lost while holding"
+                    + " it and may have applied it; this server did not take it, so as not to apply it twice"));
         }
         switch (request.service()) {
             case Services.LOGIN: {

@@ -49,7 +49,7 @@ final class ServerLoop implements AutoCloseable {
     /** Requests the broker may hand this server at once. */
     static final int CAPACITY = 1024;
     /** Wakes the {@code status} thread on close; never served. */
-    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0], null);
+    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0], null, false);
     /** Requests read from one socket in one pass: bounds what one busy socket delays. */
     private static final int MAX_PER_PASS = 256;
     /** How often the loop wakes while writes wait for acknowledgements, to time them out. */
@@ -286,7 +286,8 @@ final class ServerLoop implements AutoCloseable {
     private void serveClient(BrokerLink.Request request) {
         Parts p = parts;
         String service = Envelope.serviceOrError(request.frame());
-        if (Services.isWrite(service) && !hearsQuorum()) {
+        // Peers answer every heartbeat: two without enough of them already says this server is cut off.
+        if (Services.isWrite(service) && !hearsQuorum(links.heartbeatInterval().multipliedBy(2))) {
             // Taken now, it could only end as an unknown outcome, and a copy stranded here would meet its retry later.
             // Not applied now; an earlier try may have been, so the outcome is still unknown to its client.
             readyReplies.add(new Ready(request, p.stamper().envelope(service, Replies.outcomeUnknown(service, "this"
@@ -300,7 +301,7 @@ final class ServerLoop implements AutoCloseable {
             }
             return;
         }
-        p.clients().fallbackRequestId(request.brokerId());
+        p.clients().fromBroker(request.brokerId(), request.handedOn());
         byte[] reply = RequestHandling.reply(request.frame(), p.stamper(), p.clients(), log, Fields.MAX_FRAME_BYTES,
                 p.metrics());
         ClientServices.Staged written = p.clients().takeStaged();
@@ -319,7 +320,8 @@ final class ServerLoop implements AutoCloseable {
      */
     private void answerAcknowledged() {
         String why = storageFailure.isDone() ? "this server's storage failed (" + storageFailure.join().getMessage() + ")"
-                : "not enough servers confirmed this write within " + links.ackTimeout().toMillis() + " ms";
+                : serveClients ? "not enough servers confirmed this write within " + links.ackTimeout().toMillis() + " ms"
+                : "this server stopped hearing enough servers to confirm it";
         for (Write late : unknown) {
             if (broker != null) {
                 broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), why));
@@ -352,10 +354,10 @@ final class ServerLoop implements AutoCloseable {
         watchQuorum(now);
     }
 
-    /** Whether enough peers answered lately for a write to be acknowledged. */
-    private boolean hearsQuorum() {
+    /** Whether enough peers answered within {@code lately} for a write to be acknowledged. */
+    private boolean hearsQuorum(Duration lately) {
         Replicator replicator = parts.replicator();
-        return replicator.peersHeardWithin(links.contactTimeout().toNanos()) >= replicator.peersNeeded();
+        return replicator.peersHeardWithin(lately.toNanos()) >= replicator.peersNeeded();
     }
 
     /**
@@ -364,7 +366,7 @@ final class ServerLoop implements AutoCloseable {
      * the others, until it has caught up again ({@code onQuorumLost}, then {@link #serveClients()}).
      */
     private void watchQuorum(long now) {
-        if (!serveClients || hearsQuorum()) {
+        if (!serveClients || hearsQuorum(links.contactTimeout())) {
             outOfContactSince = 0;
             return;
         }
@@ -376,6 +378,9 @@ final class ServerLoop implements AutoCloseable {
                     parts.replicator().peersNeeded());
             serveClients = false;
             brokerHeard = false;
+            // Their clients hear now, so the broker does not hand them to another server to be applied twice.
+            parts.replicator().giveUpAll();
+            answerAcknowledged();
             if (broker != null) {
                 broker.leave();
                 broker.close();

@@ -171,7 +171,7 @@ class BrokerTest {
     }
 
     @Test
-    void aRequestHandedToASecondWorkerCarriesTheSameIdTheFirstWasGiven() {
+    void aRequestHandedOnAfterItsWorkerWasLostCarriesTheSameIdMarkedSo() {
         ZMQ.Socket silent = taggedWorker();
         awaitHeartbeat(silent); // known first, so least recently used: it gets the first request
         ZMQ.Socket alive = taggedWorker();
@@ -181,7 +181,10 @@ class BrokerTest {
 
         String first = withoutRequestId(awaitRequest(silent)); // ...which then falls silent
         ZMsg again = awaitRequestHeartbeating(alive).request();
-        assertEquals(first, withoutRequestId(again), "a server seeing it twice knows it for the same request");
+        String handedOn = withoutRequestId(again);
+        assertEquals(first, WorkerFrames.requestIdOf(handedOn), "a server seeing it twice knows it for the same request");
+        assertTrue(WorkerFrames.isHandedOn(handedOn) && !WorkerFrames.isHandedOn(first),
+                "marked as handed on after a loss: " + first + ", then " + handedOn);
         assertTrue(first.startsWith("b"), first);
         socket(SocketType.REQ, clients).send("another");
         ZMsg next = awaitRequestHeartbeating(alive).request();
