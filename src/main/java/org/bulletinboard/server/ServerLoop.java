@@ -1,7 +1,6 @@
 package org.bulletinboard.server;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +101,8 @@ final class ServerLoop implements AutoCloseable {
     private RoleLoop statusLoop;
     private final CompletableFuture<IOException> storageFailure = new CompletableFuture<>();
     private Runnable onQuorumLost;
+    /** How recently a quorum must have answered for the server to take a write. */
+    private long writeContactNanos;
     /** Since when (nanoTime) the server has heard too few peers for a quorum; 0 while it hears enough. */
     private long outOfContactSince;
 
@@ -135,6 +136,8 @@ final class ServerLoop implements AutoCloseable {
         this.parts = parts;
         this.links = links;
         this.onQuorumLost = onQuorumLost;
+        // Peers answer every heartbeat: two without enough of them already says this server is cut off.
+        this.writeContactNanos = links.heartbeatInterval().multipliedBy(2).toNanos();
         this.statusLoop = RoleLoop.start("server", node, "status", this::serveStatus);
         this.loop = RoleLoop.start("server", node, "loop", this::run);
     }
@@ -286,8 +289,7 @@ final class ServerLoop implements AutoCloseable {
     private void serveClient(BrokerLink.Request request) {
         Parts p = parts;
         String service = Envelope.serviceOrError(request.frame());
-        // Peers answer every heartbeat: two without enough of them already says this server is cut off.
-        if (Services.isWrite(service) && !hearsQuorum(links.heartbeatInterval().multipliedBy(2))) {
+        if (Services.isWrite(service) && !hearsQuorum(writeContactNanos)) {
             // Taken now, it could only end as an unknown outcome, and a copy stranded here would meet its retry later.
             // Not applied now; an earlier try may have been, so the outcome is still unknown to its client.
             readyReplies.add(new Ready(request, p.stamper().envelope(service, Replies.outcomeUnknown(service, "this"
@@ -319,15 +321,18 @@ final class ServerLoop implements AutoCloseable {
      * acknowledges a write with no peer to wait for at once.
      */
     private void answerAcknowledged() {
-        String why = storageFailure.isDone() ? "this server's storage failed (" + storageFailure.join().getMessage() + ")"
-                : serveClients ? "not enough servers confirmed this write within " + links.ackTimeout().toMillis() + " ms"
-                : "this server stopped hearing enough servers to confirm it";
-        for (Write late : unknown) {
-            if (broker != null) {
-                broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), why));
+        if (!unknown.isEmpty()) {
+            String why = storageFailure.isDone() ? "this server's storage failed ("
+                    + storageFailure.join().getMessage() + ")" : serveClients ? "not enough servers confirmed this"
+                    + " write within " + links.ackTimeout().toMillis() + " ms" : "this server stopped hearing enough"
+                    + " servers to confirm it";
+            for (Write late : unknown) {
+                if (broker != null) {
+                    broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), why));
+                }
             }
+            unknown.clear();
         }
-        unknown.clear();
         for (Write done : acknowledged) {
             if (broker != null) {
                 broker.reply(done.answer().request(), done.answer().reply());
@@ -354,10 +359,10 @@ final class ServerLoop implements AutoCloseable {
         watchQuorum(now);
     }
 
-    /** Whether enough peers answered within {@code lately} for a write to be acknowledged. */
-    private boolean hearsQuorum(Duration lately) {
+    /** Whether enough peers answered within {@code latelyNanos} for a write to be acknowledged. */
+    private boolean hearsQuorum(long latelyNanos) {
         Replicator replicator = parts.replicator();
-        return replicator.peersHeardWithin(lately.toNanos()) >= replicator.peersNeeded();
+        return replicator.peersHeardWithin(latelyNanos) >= replicator.peersNeeded();
     }
 
     /**
@@ -366,7 +371,7 @@ final class ServerLoop implements AutoCloseable {
      * the others, until it has caught up again ({@code onQuorumLost}, then {@link #serveClients()}).
      */
     private void watchQuorum(long now) {
-        if (!serveClients || hearsQuorum(links.contactTimeout())) {
+        if (!serveClients || hearsQuorum(links.contactTimeout().toNanos())) {
             outOfContactSince = 0;
             return;
         }
