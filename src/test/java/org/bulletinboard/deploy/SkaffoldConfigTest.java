@@ -50,6 +50,8 @@ class SkaffoldConfigTest {
         assertEquals(DeployFiles.pom("/project/properties/image.name"), artifact.path("image").asText());
         assertTrue(artifact.path("jib").isObject(), "built by the jib builder");
         assertEquals("maven", artifact.path("jib").path("type").asText("maven"));
+        assertTrue(artifact.path("jib").path("args").toString().contains("-DskipTests"),
+                "a rebuild does not run the test suite: " + artifact.path("jib"));
         Path context = DeployFiles.ROOT.resolve(artifact.path("context").asText("."));
         assertEquals(DeployFiles.ROOT.resolve("pom.xml"), context.resolve("pom.xml").normalize(), "built from pom.xml");
         assertEquals("jib-maven-plugin",
