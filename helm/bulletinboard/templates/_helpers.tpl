@@ -134,7 +134,7 @@ Call with (dict "ctx" $ "component" "broker" "role" .Values.broker).
 {{- $probes := mergeOverwrite (deepCopy .ctx.Values.probes) (deepCopy .role.probes) -}}
 image: {{ include "bulletinboard.image" .ctx }}
 imagePullPolicy: {{ .ctx.Values.image.pullPolicy }}
-args: [{{ .component }}]
+args: [{{ .component }}{{ range .args }}, {{ . | quote }}{{ end }}]
 envFrom:
   - configMapRef:
       name: {{ include "bulletinboard.fullname" .ctx }}-config

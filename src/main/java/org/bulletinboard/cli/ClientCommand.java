@@ -15,8 +15,9 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "${env:BBS_USER}", description = "Log in as this user on start (default: BBS_USER).")
     String user;
 
-    // Off by default: a terminal client usually has no one probing it. In a pod, BBS_HTTP_PORT turns it on.
-    @Option(names = "--http-port", defaultValue = "${env:BBS_HTTP_PORT:-0}",
+    // Off by default, and not BBS_HTTP_PORT: a second client started in the same container (kubectl exec) must not
+    // take the port the first one is probed on. The chart's client Deployment passes --http-port.
+    @Option(names = "--http-port", defaultValue = "0",
             description = "Port for /healthz, /readyz and /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
     int httpPort;
 

@@ -17,22 +17,33 @@ public final class RoleProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Path log;
+    private final boolean defaultHttp;
     private Process process;
 
-    private RoleProcess(String name, List<String> command, Path log) {
+    private RoleProcess(String name, List<String> command, Path log, boolean defaultHttp) {
         this.name = name;
         this.command = command;
         this.log = log;
+        this.defaultHttp = defaultHttp;
     }
 
     public static RoleProcess start(String name, Path logDir, String... args) throws IOException {
+        return start(name, logDir, false, args);
+    }
+
+    /** Starts a role with the HTTP settings a user gets without asking: what the README's recipes run. */
+    public static RoleProcess startAsDocumented(String name, Path logDir, String... args) throws IOException {
+        return start(name, logDir, true, args);
+    }
+
+    private static RoleProcess start(String name, Path logDir, boolean defaultHttp, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "org.bulletinboard.cli.Bbs"));
         command.addAll(List.of(args));
         Files.createDirectories(logDir);
-        RoleProcess role = new RoleProcess(name, command, logDir.resolve(name + ".log"));
+        RoleProcess role = new RoleProcess(name, command, logDir.resolve(name + ".log"), defaultHttp);
         role.restart();
         return role;
     }
@@ -44,9 +55,12 @@ public final class RoleProcess implements AutoCloseable {
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // No health endpoint unless a test asks for one with --http-port, and then only on loopback.
-        builder.environment().put("BBS_HTTP_PORT", "0");
-        builder.environment().put("BBS_HTTP_BIND", "127.0.0.1");
+        builder.environment().remove("BBS_HTTP_PORT");
+        if (!defaultHttp) {
+            // No health endpoint unless a test asks for one with --http-port, and then only on loopback.
+            builder.environment().put("BBS_HTTP_PORT", "0");
+            builder.environment().put("BBS_HTTP_BIND", "127.0.0.1");
+        }
         process = builder.start();
     }
 
