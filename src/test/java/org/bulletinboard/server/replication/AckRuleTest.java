@@ -1,7 +1,6 @@
 package org.bulletinboard.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.protocol.Envelope;
-import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.server.store.Event;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.FreePorts;
@@ -95,23 +93,8 @@ class AckRuleTest {
                 "type", "login", "user", "ana"));
     }
 
-    /** The next batch carrying events (a link's first message is an empty one, asking the peer to answer). */
     private static ZMsg receive(ZMQ.Socket peer) {
-        while (true) {
-            ZMsg batch = ZMsg.recvMsg(peer);
-            assertNotNull(batch, "nothing replicated within 5 s");
-            if (!isPing(batch)) {
-                return batch;
-            }
-        }
-    }
-
-    private static boolean isPing(ZMsg batch) {
-        try {
-            return ReplicationMessages.events(Envelope.decode(batch.getLast().getData()).data()).isEmpty();
-        } catch (ProtocolException e) {
-            throw new AssertionError(e);
-        }
+        return Batches.next(peer);
     }
 
     private static void acknowledge(ZMQ.Socket peer, ZMsg batch) {

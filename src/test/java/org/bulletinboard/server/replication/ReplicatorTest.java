@@ -2,7 +2,6 @@ package org.bulletinboard.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.protocol.Envelope;
-import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.server.store.Event;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.FreePorts;
@@ -77,23 +75,8 @@ class ReplicatorTest {
         assertEquals(List.of("s1:1"), ids(receive()), "the peer still gets it, until it acknowledges it");
     }
 
-    /** The next batch carrying events (a link's first message is an empty one, asking the peer to answer). */
     private ZMsg receive() {
-        while (true) {
-            ZMsg batch = ZMsg.recvMsg(peer);
-            assertNotNull(batch, "nothing replicated within 5 s");
-            if (!isPing(batch)) {
-                return batch;
-            }
-        }
-    }
-
-    private static boolean isPing(ZMsg batch) {
-        try {
-            return ReplicationMessages.events(Envelope.decode(batch.getLast().getData()).data()).isEmpty();
-        } catch (ProtocolException e) {
-            throw new AssertionError(e);
-        }
+        return Batches.next(peer);
     }
 
     private static List<String> ids(ZMsg message) throws Exception {
