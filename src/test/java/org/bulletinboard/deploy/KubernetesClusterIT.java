@@ -137,7 +137,7 @@ class KubernetesClusterIT {
         Release tested = Helm.test(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig)
                 .withTimeout(180).call();
         phase("helm test (bbs check in the cluster): " + tested.getStatus(), started);
-        assertTrue(tested.getOutput().contains("Succeeded"), tested.getOutput());
+        // helm test fails the call if the pod fails; a pod that passed is removed (a failed one is kept for its logs).
         Await.until(Duration.ofSeconds(60), "the test pod, passed, to be removed (a failed one is kept for its logs)",
                 () -> kube.pods().inNamespace(NAMESPACE).withName(RELEASE + "-test-check").get() == null);
         // The same check from outside, through the broker and proxy forwarded to this machine.

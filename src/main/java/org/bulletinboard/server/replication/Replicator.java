@@ -2,6 +2,7 @@ package org.bulletinboard.server.replication;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,8 @@ public final class Replicator implements AutoCloseable {
     private final Map<String, Consumer<Boolean>> done = new LinkedHashMap<>();
     private final List<Event> batch = new ArrayList<>();
     private final List<Consumer<Boolean>> batchDone = new ArrayList<>();
+    /** Where each event of the batch is in it, by id. */
+    private final Map<String, Integer> batchIndex = new HashMap<>();
     private volatile int linkCount;
     private volatile int unackedEvents;
 
@@ -142,6 +145,11 @@ public final class Replicator implements AutoCloseable {
      * acknowledged it, or {@code false} once it waited the timeout.
      */
     public void replicate(Event event, Consumer<Boolean> outcome) {
+        Integer earlier = batchIndex.putIfAbsent(event.id(), batch.size());
+        if (earlier != null) { // a write and its retry in one pass: sent once, told together
+            batchDone.set(earlier, both(batchDone.get(earlier), outcome));
+            return;
+        }
         batch.add(event);
         batchDone.add(outcome);
     }
@@ -175,6 +183,7 @@ public final class Replicator implements AutoCloseable {
         }
         batch.clear();
         batchDone.clear();
+        batchIndex.clear();
         doneNow.forEach(outcome -> outcome.accept(true));
     }
 

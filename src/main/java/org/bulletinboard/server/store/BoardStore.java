@@ -7,9 +7,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
@@ -234,8 +236,10 @@ public final class BoardStore implements AutoCloseable {
      */
     public synchronized int appendReplicated(List<Event> events) throws IOException {
         List<Event> unseen = new ArrayList<>(events.size());
+        Set<String> batch = new HashSet<>();
         for (Event event : events) {
-            if (!seen.contains(event.origin(), event.seq())) {
+            // The same event twice in one batch (a write and its retry went out together) is written once.
+            if (!seen.contains(event.origin(), event.seq()) && batch.add(event.id())) {
                 unseen.add(event);
             }
         }
@@ -248,10 +252,9 @@ public final class BoardStore implements AutoCloseable {
         int fresh = 0;
         for (int i = 0; i < unseen.size(); i++) {
             Event event = unseen.get(i);
-            if (seen.add(event.origin(), event.seq())) { // the same event twice in one batch counts once
-                remember(event, start + lines.offsets()[i]); // where its own line starts: catch-up reads it there
-                fresh++;
-            }
+            seen.add(event.origin(), event.seq());
+            remember(event, start + lines.offsets()[i]); // where its own line starts: catch-up reads it there
+            fresh++;
         }
         return fresh;
     }

@@ -3,11 +3,13 @@ package org.bulletinboard.server.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.MsgPackCodec;
@@ -34,6 +36,19 @@ class ReplicaApplierTest {
             assertEquals(2, store.eventCount());
             assertEquals(1, store.view().posts().get("general").size());
         }
+    }
+
+    @Test
+    void theSameEventTwiceInOneBatchIsWrittenOnce(@TempDir Path dir) throws Exception {
+        Map<String, Object> data = new HashMap<>();
+        data.put("from", "s2");
+        data.put("events", List.of(wire(event(1, "login", Map.of("user", "ana"))),
+                wire(event(1, "login", Map.of("user", "ana")))));
+        try (BoardStore store = BoardStore.open(dir, "s1", Stamper.systemClock())) {
+            Map<String, Object> ack = new ReplicaApplier(store).handle(new Envelope("replicate", data));
+            assertEquals(Set.of("s2:1"), Set.copyOf((List<?>) ack.get("acked")));
+        }
+        assertEquals(1, Files.readAllLines(dir.resolve("events.jsonl")).size(), "one line in the log");
     }
 
     @Test
