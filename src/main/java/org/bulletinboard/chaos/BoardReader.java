@@ -1,11 +1,13 @@
 package org.bulletinboard.chaos;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.bulletinboard.chaos.check.Folded;
 import org.bulletinboard.chaos.check.ObservedBoard;
 import org.bulletinboard.chaos.check.StoredEvent;
 import org.bulletinboard.net.RequestTimeoutException;
@@ -14,39 +16,91 @@ import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.Services;
 
 /**
- * Reads what a source holds, through the services any client or peer may call: a server's whole log (the catch-up a
- * wiped peer makes, from the start), and a whole board (every user and channel, every channel's history, the inbox of
+ * Reads what a source holds, through the services any client or peer may call: everything a server holds (the
+ * catch-up a wiped peer makes, from the start), and a whole board (every user and channel, every channel's history, the inbox of
  * each user asked for, page by page), from one server alone or, through the broker, as clients see it.
  */
 final class BoardReader {
     private BoardReader() {}
 
-    /** Every event of the server's log, in the order the server sends them. */
-    static List<StoredEvent> events(RoleCaller server) throws RequestTimeoutException, ProtocolException {
+    /** What a server holds, as {@link ServerState} takes it. */
+    record Held(List<StoredEvent> events, Folded folded) {}
+
+    /**
+     * Everything the server holds, asked for as a wiped peer asks: its checkpoint part by part, if it has one (folded
+     * users and channels, the events it covers, the posts and messages it keeps), then the events after it.
+     */
+    static Held events(RoleCaller server) throws RequestTimeoutException, ProtocolException {
         List<StoredEvent> events = new ArrayList<>();
+        Set<String> users = new HashSet<>();
+        Set<String> channels = new HashSet<>();
+        Set<String> covered = new HashSet<>();
         Map<String, Long> after = new TreeMap<>();
-        Long cursor = null;
+        Map<String, Object> holding = new TreeMap<>();
+        Map<String, Object> asking = null; // the checkpoint part asked for next
+        long taken = -1;
         boolean more = true;
         while (more) {
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("from", "chaos-checker");
             request.put("after", after);
-            if (cursor != null) {
-                request.put("cursor", cursor);
+            request.put("holding", holding);
+            if (asking != null) {
+                request.put("checkpoint", asking);
             }
             Map<String, Object> page = server.call(Services.CATCH_UP, request);
-            cursor = page.get("cursor") instanceof Long next ? next : null;
+            List<StoredEvent> received = new ArrayList<>();
             for (Object item : Fields.list(page, "events")) {
-                StoredEvent event = stored(Fields.stringKeyed(item)
-                        .orElseThrow(() -> new ProtocolException("a catch-up entry is not an event map")));
-                events.add(event);
-                if (cursor == null) { // pages from memory come in (origin, seq) order: the vector advances with them
-                    after.merge(event.origin(), event.seq(), Math::max);
-                }
+                received.add(stored(Fields.stringKeyed(item)
+                        .orElseThrow(() -> new ProtocolException("a catch-up entry is not an event map"))));
             }
             more = Boolean.TRUE.equals(page.get("more"));
+            if (page.get("checkpoint") == null) {
+                events.addAll(received); // in (origin, seq) order: the vector advances with them
+                received.forEach(event -> after.merge(event.origin(), event.seq(), Math::max));
+                continue;
+            }
+            Map<String, Object> part = Fields.map(page, "checkpoint");
+            long at = Fields.integer(part, "at");
+            long number = Fields.integer(part, "part");
+            if (number == 0) {
+                if (at == taken) {
+                    throw new ProtocolException("the server offers again the checkpoint " + at + " just taken");
+                }
+                events.clear(); // a newer checkpoint: from its start
+                users.clear();
+                channels.clear();
+            }
+            events.addAll(received);
+            users.addAll(Fields.map(part, "users").keySet());
+            channels.addAll(Fields.map(part, "channels").keySet());
+            if (number < Fields.integer(part, "parts") - 1) {
+                asking = Map.of("at", at, "part", number + 1);
+                continue;
+            }
+            Map<String, Object> covers = Fields.map(part, "covers");
+            for (Map.Entry<String, Object> entry : Fields.map(covers, "vector").entrySet()) {
+                if (!(entry.getValue() instanceof Long upTo)) {
+                    throw new ProtocolException("a checkpoint's vector must map origins to sequence numbers");
+                }
+                after.put(entry.getKey(), upTo);
+                for (long seq = 1; seq <= upTo; seq++) {
+                    covered.add(entry.getKey() + ":" + seq);
+                }
+            }
+            for (Map.Entry<String, Object> entry : Fields.map(covers, "gaps").entrySet()) {
+                if (!(entry.getValue() instanceof List<?> seqs)) {
+                    throw new ProtocolException("a checkpoint's gaps must map origins to lists of sequence numbers");
+                }
+                holding.put(entry.getKey(), seqs);
+                for (Object seq : seqs) {
+                    covered.add(entry.getKey() + ":" + seq);
+                }
+            }
+            taken = at;
+            asking = null;
         }
-        return events;
+        return new Held(events, new Folded(users, channels, covered));
     }
 
     private static StoredEvent stored(Map<String, Object> wire) throws ProtocolException {

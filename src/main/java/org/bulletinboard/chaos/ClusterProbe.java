@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.bulletinboard.chaos.check.ObservedBoard;
 import org.bulletinboard.chaos.check.ServerState;
-import org.bulletinboard.chaos.check.StoredEvent;
 import org.bulletinboard.chaos.cluster.ChaosCluster;
 import org.bulletinboard.chaos.cluster.RoleJvm;
 import org.bulletinboard.net.RequestTimeoutException;
@@ -94,9 +93,9 @@ final class ClusterProbe {
         Map<String, String> unreadable = new LinkedHashMap<>();
         for (String server : cluster.serverNames()) {
             try (RoleCaller caller = new RoleCaller(context, cluster.peerEndpoint(server), READ_TIMEOUT, 1)) {
-                List<StoredEvent> events = BoardReader.events(caller);
+                BoardReader.Held held = BoardReader.events(caller);
                 ObservedBoard board = boards ? BoardReader.board(server, caller, inboxUsers) : null;
-                states.add(new ServerState(server, events, board));
+                states.add(new ServerState(server, held.events(), held.folded(), board));
             } catch (RequestTimeoutException | ProtocolException e) {
                 unreadable.put(server, e.getMessage());
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.cluster.EmbeddedCluster;
+import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.replication.AckRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +46,11 @@ final class ClusterCommand implements Callable<Integer> {
                     + " spreads every request to the least loaded (default: ${DEFAULT-VALUE}).")
     int pack;
 
+    @Option(names = "--history-keep", defaultValue = "${env:BBS_HISTORY_KEEP:-1000}",
+            description = "Posts each channel and messages each inbox keep, the newest in history order"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int historyKeep;
+
     @Option(names = "--http-base-port", defaultValue = "${env:BBS_HTTP_BASE_PORT:-0}",
             description = "Health endpoints of the roles (reference, broker, proxy, servers, bots) on consecutive "
                     + "ports from this one; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -55,7 +61,8 @@ final class ClusterCommand implements Callable<Integer> {
         EmbeddedCluster.Config defaults = EmbeddedCluster.Config.defaults(basePort, dataRoot);
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
                 servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
-                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort, ack, pack);
+                Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort, ack, pack,
+                BoardStore.Settings.defaults().withHistoryKeep(historyKeep));
         UntilStopped until = UntilStopped.install("cluster", "cluster");
         until.add(EmbeddedCluster.start(config));
         return until.await();

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bulletinboard.health.RoleMetrics;
 import org.bulletinboard.server.replication.AckRule;
+import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.DataDirectoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,22 @@ final class ServerCommand implements Callable<Integer> {
                     + " them within --ack-timeout-ms is answered erro, its outcome unknown (default: ${DEFAULT-VALUE}).")
     AckRule ack;
 
+    @Option(names = "--history-keep", defaultValue = "${env:BBS_HISTORY_KEEP:-1000}",
+            description = "Posts each channel and messages each user's inbox keep, the newest in history order; older"
+                    + " ones leave reads and, once a checkpoint covers them, the disk. The same on every server"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int historyKeep;
+
+    @Option(names = "--checkpoint-every", defaultValue = "${env:BBS_CHECKPOINT_EVERY:-" + BoardStore.DEFAULT_CHECKPOINT_EVERY + "}",
+            description = "Events between checkpoints (stretched by up to a quarter per process); the log behind each"
+                    + " checkpoint is deleted (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--segment-mib", defaultValue = "${env:BBS_SEGMENT_MIB:-64}",
+            description = "Size of a log segment in MiB; whole segments behind a checkpoint are deleted"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int segmentMebibytes;
+
     @Option(names = "--clock-skew-ms", defaultValue = "${env:BBS_CLOCK_SKEW_MS:-0}",
             description = "Added to this server's physical clock at start, to see synchronisation work (default: ${DEFAULT-VALUE}).")
     long clockSkewMillis;
@@ -128,7 +145,9 @@ final class ServerCommand implements Callable<Integer> {
                 peerBind != null ? peerBind : "tcp://*:" + peerPort, address, peers == null ? Map.of() : peers,
                 Duration.ofMillis(heartbeatMillis),
                 Duration.ofMillis(ackTimeoutMillis), Duration.ofMillis(catchUpMillis), ack,
-                new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis))),
+                new BoardServer.ClockSettings(clockSkewMillis, clockDriftPpm, Duration.ofMillis(clockSyncMillis)),
+                BoardStore.Settings.defaults().withHistoryKeep(historyKeep).withCheckpointEvery(checkpointEvery)
+                        .withSegmentBytes(segmentMebibytes * 1024L * 1024L)),
                 lock, metrics));
         until.add(server.get());
         return until.await();

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bulletinboard.bot.Bot;
 import org.bulletinboard.health.HealthEndpoint;
 import org.bulletinboard.health.RoleMetrics;
+import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.DataDirectoryLock;
 import org.bulletinboard.broker.Broker;
 import org.bulletinboard.proxy.PubSubProxy;
@@ -43,11 +44,12 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param clocks      each server's clock settings by index; servers beyond the list run exact clocks
      * @param httpBasePort the first of the roles' health endpoints' ports; 0 for none
      * @param brokerPack  requests the broker packs onto one server before the next gets any
+     * @param storage     how the servers keep their data
      */
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
                          Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
-                         AckRule ackRule, int brokerPack) {
+                         AckRule ackRule, int brokerPack, BoardStore.Settings storage) {
 
         /** With the broker's default packing. */
         public Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
@@ -55,7 +57,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                       Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
                       AckRule ackRule) {
             this(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval, heartbeatTimeout,
-                    ackTimeout, botInterval, clocks, httpBasePort, ackRule, Broker.DEFAULT_PACK);
+                    ackTimeout, botInterval, clocks, httpBasePort, ackRule, Broker.DEFAULT_PACK,
+                    BoardStore.Settings.defaults());
         }
 
         public static Config defaults(int basePort, Path dataRoot) {
@@ -73,25 +76,31 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule, brokerPack);
+                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule, brokerPack, storage);
         }
 
         /** Health endpoints for every role, on consecutive ports from {@code port}. */
         public Config withHttp(int port) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule, brokerPack);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule, brokerPack, storage);
         }
 
         /** Writes answered once the peers this rule asks for have acknowledged them. */
         public Config withAckRule(AckRule rule) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule, brokerPack);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule, brokerPack, storage);
         }
 
         /** Requests the broker packs onto one server before the next gets any ({@link Broker.Config#pack}). */
         public Config withBrokerPack(int pack) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, pack);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, pack, storage);
+        }
+
+        /** How the servers keep their data. */
+        public Config withStorage(BoardStore.Settings settings) {
+            return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, brokerPack, settings);
         }
 
         /** Ports the health endpoints of a cluster of {@code servers} servers and {@code bots} bots take. */
@@ -275,7 +284,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                 config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), peers(), config.heartbeatInterval(), config.ackTimeout(),
                 config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), config.ackRule(),
-                config.clock(index)), DataDirectoryLock.take(dataDir(index)), metrics);
+                config.clock(index), config.storage()), DataDirectoryLock.take(dataDir(index)), metrics);
         ServerSupervisor server = servers[index];
         serverEndpoints[index] = serve("server", serverName(index), 3 + index, server::notReadyBecause, metrics);
     }

@@ -55,11 +55,12 @@ public final class BoardServer implements AutoCloseable {
      * @param catchUpInterval     how often the server asks its peers for events it lacks, besides at start and
      *                            whenever the live list changes
      * @param ackRule             whose acknowledgements a write waits for before it is answered
+     * @param storage             how the store keeps its data (its checkpoint interval is staggered per process)
      */
     public record Config(String name, Path dataDir, String brokerEndpoint, String proxyEndpoint,
                          String proxySubscribers, String referenceEndpoint, String peerBind, String peerAddress,
                          Map<String, String> peers, Duration heartbeatInterval, Duration ackTimeout, Duration catchUpInterval,
-                         AckRule ackRule, ClockSettings clock) {
+                         AckRule ackRule, ClockSettings clock, BoardStore.Settings storage) {
 
         /** The other configured servers, by name. */
         List<Peer> otherServers() {
@@ -117,8 +118,7 @@ public final class BoardServer implements AutoCloseable {
         MDC.put("role", "server");
         MDC.put("node", config.name());
         try {
-            this.store = BoardStore.open(lock, config.dataDir(), config.name(), stamper,
-                    BoardStore.staggeredCheckpointEvery());
+            this.store = BoardStore.open(lock, config.dataDir(), config.name(), stamper, config.storage().staggered());
         } finally {
             MDC.clear();
         }
@@ -141,7 +141,7 @@ public final class BoardServer implements AutoCloseable {
                     new ServerLoop.Links(config.brokerEndpoint(), config.proxyEndpoint(), config.heartbeatInterval(),
                             config.ackTimeout(), config.heartbeatInterval().multipliedBy(WorkerFrames.LIVENESS)),
                     this::stopServing);
-            this.catchUp = new CatchUp(context, config.name(), config.otherServers(), store, stamper,
+            this.catchUp = new CatchUp(context, config.name(), config.otherServers(), store, serverLoop::applyCaughtUp, stamper,
                     config.catchUpInterval(), PEER_REQUEST_TIMEOUT, this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
                     config.heartbeatInterval(), stamper, this::listed);
@@ -167,6 +167,8 @@ public final class BoardServer implements AutoCloseable {
         metrics.counter("bbs.store.fsyncs", "times the log was forced to disk since start", store, BoardStore::fsyncs);
         metrics.gauge("bbs.store.events.per.fsync", "events written per fsync since start",
                 () -> store.fsyncs() == 0 ? 0 : (double) store.eventsWritten() / store.fsyncs());
+        metrics.gauge("bbs.store.log.bytes", "bytes of log segments kept (compacted behind each checkpoint)",
+                store::logBytes);
         metrics.gauge("bbs.replication.unacked", "events sent to peers and not acknowledged yet",
                 replicator::unackedEvents);
         metrics.gauge("bbs.replication.peers", "peers this server replicates to", replicator::peerCount);

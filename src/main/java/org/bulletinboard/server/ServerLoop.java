@@ -1,6 +1,7 @@
 package org.bulletinboard.server;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.net.BrokerLink;
 import org.bulletinboard.net.NamedConnection;
@@ -55,6 +58,8 @@ final class ServerLoop implements AutoCloseable {
     private static final long WAITING_POLL_MILLIS = 10;
     /** {@code status} requests waiting for the thread that serves them; more are refused. */
     private static final int OFF_LOOP_QUEUE = 16;
+    /** How long catching up waits for the loop to write what it pulled; a page is one pass's work. */
+    private static final long CAUGHT_UP_WAIT_SECONDS = 30;
 
     /** A reply ready to go to the broker. */
     private record Ready(BrokerLink.Request request, byte[] reply) {}
@@ -75,6 +80,12 @@ final class ServerLoop implements AutoCloseable {
         }
     }
 
+    /** Events catching up pulled, for the loop to write (it alone writes the log), and how many were new once durable. */
+    private record CaughtUp(List<Event> events, CompletableFuture<Integer> applied) {}
+
+    /** Caught-up events written in this pass, and how many were new: answered after the pass's fsync. */
+    private record CaughtUpWritten(CaughtUp work, int fresh) {}
+
     /** What the loop serves with. */
     record Parts(BoardStore store, ClientServices clients, RequestHandling.Handler peers, Replicator replicator,
                  Stamper stamper, ServerMetrics metrics) {}
@@ -93,6 +104,7 @@ final class ServerLoop implements AutoCloseable {
     private final ZMQ.Socket peerSocket;
     private final BlockingQueue<BrokerLink.Request> statusRequests = new ArrayBlockingQueue<>(OFF_LOOP_QUEUE);
     private final Queue<Ready> statusReplies = new ConcurrentLinkedQueue<>();
+    private final Queue<CaughtUp> caughtUp = new ConcurrentLinkedQueue<>();
     private Parts parts;
     private Links links;
     private volatile boolean serveClients;
@@ -117,6 +129,7 @@ final class ServerLoop implements AutoCloseable {
     private final List<Write> heldWrites = new ArrayList<>();
     private final List<Write> acknowledged = new ArrayList<>();
     private final List<Write> unknown = new ArrayList<>();
+    private final List<CaughtUpWritten> caughtUpThisPass = new ArrayList<>();
 
     /** Binds the peer socket now, so a port in use stops the server before any of its threads run. */
     ServerLoop(ZContext context, String node, String peerBind) {
@@ -166,6 +179,35 @@ final class ServerLoop implements AutoCloseable {
         return storageFailure;
     }
 
+    /**
+     * Has the loop write events catching up pulled from a peer, with the pass's other writes and under its fsync
+     * (one thread writes the log), and returns how many were new once they are durable; from the catch-up thread.
+     */
+    int applyCaughtUp(List<Event> events) throws IOException {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        CaughtUp work = new CaughtUp(events, new CompletableFuture<>());
+        caughtUp.add(work);
+        RoleLoop current = loop;
+        if (current == null || !current.running() || storageFailure.isDone()) {
+            caughtUp.remove(work);
+            throw new IOException("the server loop is not running; nothing caught up is written");
+        }
+        current.wake();
+        try {
+            return work.applied().get(CAUGHT_UP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the server loop did not write what was caught up within " + CAUGHT_UP_WAIT_SECONDS
+                    + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the server loop wrote what was caught up");
+        }
+    }
+
     private void run(RoleLoop loop) {
         log.info("peer socket bound on {}", peerBind);
         publisher = Sockets.create(context, SocketType.PUB);
@@ -185,6 +227,12 @@ final class ServerLoop implements AutoCloseable {
                 drain(loop);
             }
         } finally {
+            IOException stopped = new IOException("the server loop stopped before it wrote what was caught up");
+            caughtUpThisPass.forEach(written -> written.work().applied().completeExceptionally(stopped));
+            CaughtUp work;
+            while ((work = caughtUp.poll()) != null) {
+                work.applied().completeExceptionally(stopped);
+            }
             if (poller != null) {
                 poller.close();
             }
@@ -253,6 +301,10 @@ final class ServerLoop implements AutoCloseable {
             }
             wrote = !heldWrites.isEmpty();
         }
+        if (!writeCaughtUp()) {
+            return;
+        }
+        wrote |= !caughtUpThisPass.isEmpty();
         Ready offLoop;
         while ((offLoop = statusReplies.poll()) != null) {
             readyReplies.add(offLoop);
@@ -279,11 +331,28 @@ final class ServerLoop implements AutoCloseable {
                 return;
             }
         }
+        caughtUpThisPass.forEach(written -> written.work().applied().complete(written.fresh()));
+        caughtUpThisPass.clear();
         peerReplies.forEach(reply -> reply.send(peerSocket, true));
         peerReplies.clear();
         readyReplies.forEach(ready -> broker.reply(ready.request(), ready.reply()));
         readyReplies.clear();
         answerAcknowledged();
+    }
+
+    /** Writes what catching up handed over; false, the store failed, if a write failed. */
+    private boolean writeCaughtUp() {
+        CaughtUp work;
+        while ((work = caughtUp.poll()) != null) {
+            try {
+                caughtUpThisPass.add(new CaughtUpWritten(work, parts.store().appendReplicated(work.events())));
+            } catch (IOException e) {
+                work.applied().completeExceptionally(e);
+                storageFailure.complete(parts.store().failure().orElse(e));
+                return false;
+            }
+        }
+        return true;
     }
 
     private void serveClient(BrokerLink.Request request) {

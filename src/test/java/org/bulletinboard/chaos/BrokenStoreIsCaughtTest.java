@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.bulletinboard.chaos.check.Fn;
 import org.bulletinboard.chaos.check.HistoryChecker;
 import org.bulletinboard.chaos.check.Lost;
@@ -83,8 +84,8 @@ class BrokenStoreIsCaughtTest {
             Op doubled = others.get(1);
             cluster.roles().forEach(RoleJvm::stop);
             for (String server : cluster.serverNames()) {
-                Path log = cluster.dataDir(server).resolve("events.jsonl");
-                List<Map<String, Object>> events = read(log);
+                Path data = cluster.dataDir(server);
+                List<Map<String, Object>> events = readLog(data);
                 Map<String, Object> copy = new LinkedHashMap<>(find(events, doubled.value()));
                 copy.put("origin", "saboteur");
                 copy.put("seq", 1);
@@ -105,8 +106,10 @@ class BrokenStoreIsCaughtTest {
                             .orElseThrow() + 1);
                     events.add(later);
                 }
-                write(log, events);
-                Files.deleteIfExists(cluster.dataDir(server).resolve("snapshot.json"));
+                // Written back as a log from before segments, which the server takes as its first segment; with no
+                // snapshot, it replays the whole log.
+                write(data.resolve("events.jsonl"), events);
+                Files.deleteIfExists(data.resolve("snapshot.json"));
             }
             // server-3 stays apart from its peers, so catch-up cannot undo its edit.
             for (String peer : List.of("server-1", "server-2")) {
@@ -185,13 +188,24 @@ class BrokenStoreIsCaughtTest {
         return events.stream().filter(e -> message.equals(e.get("message"))).findFirst().orElseThrow();
     }
 
+    /** Every event of a server's log, all its segments in order; the segments are deleted. */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> read(Path log) throws IOException {
+    private static List<Map<String, Object>> readLog(Path data) throws IOException {
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(data)) {
+            segments = files.filter(file -> file.getFileName().toString().matches("events-\\d{20}\\.jsonl")).sorted()
+                    .toList();
+        }
+        assertEquals("events-" + "0".repeat(20) + ".jsonl", segments.get(0).getFileName().toString(),
+                "the log is whole: a run this short never compacts it");
         List<Map<String, Object>> events = new ArrayList<>();
-        for (String line : Files.readAllLines(log)) {
-            if (!line.isBlank()) {
-                events.add(JSON.readValue(line, LinkedHashMap.class));
+        for (Path segment : segments) {
+            for (String line : Files.readAllLines(segment)) {
+                if (!line.isBlank()) {
+                    events.add(JSON.readValue(line, LinkedHashMap.class));
+                }
             }
+            Files.delete(segment);
         }
         return events;
     }

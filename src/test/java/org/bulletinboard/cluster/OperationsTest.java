@@ -63,6 +63,7 @@ class OperationsTest extends SharedClusterTest {
         assertTrue(value(broker, "bbs_broker_request_seconds_sum", "") > 0, "and the time is there");
         assertTrue(value(server1, "bbs_store_events", "") >= 12, "events on disk");
         assertTrue(value(server1, "bbs_store_fsyncs_total", "") > 0, "fsyncs");
+        assertTrue(value(server1, "bbs_store_log_bytes", "") > 0, "the log's segments on disk");
         assertTrue(value(server1, "bbs_store_fsync_seconds_count", "") > 0, "fsyncs timed");
         assertTrue(value(server1, "bbs_store_fsync_seconds_sum", "") > 0, "and the time is there");
         assertEquals(2.0, value(server1, "bbs_peers_live", ""), "live peers");

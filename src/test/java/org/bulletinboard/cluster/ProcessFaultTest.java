@@ -40,6 +40,8 @@ class ProcessFaultTest {
     private static final Path LOGS = Path.of("target", "process-fault-test");
     private static final int WRITERS = 4;
     private static final int WRITES_PER_PHASE = 200;
+    /** Every write kept, so each acknowledged one is found (retention is tested apart). */
+    private static final int HISTORY_KEEP = 100_000;
     private static final Duration PHASE = Duration.ofSeconds(60);
 
     @TempDir
@@ -70,7 +72,7 @@ class ProcessFaultTest {
                         "--proxy-subscribers", loopback(base + 3), "--reference", loopback(base + 4),
                         "--peer-port", String.valueOf(peerPort), "--peer-bind", loopback(peerPort),
                         "--peer-address", loopback(peerPort), "--peers", peers, "--heartbeat-ms", "250",
-                        "--catch-up-ms", "1000"));
+                        "--catch-up-ms", "1000", "--history-keep", String.valueOf(HISTORY_KEEP)));
             }
             roles.addAll(servers);
             for (RoleProcess server : servers) {
@@ -131,7 +133,7 @@ class ProcessFaultTest {
 
     private BoardView read(int server) {
         try {
-            return BoardStore.read(data.resolve("server-" + (server + 1)));
+            return BoardStore.read(data.resolve("server-" + (server + 1)), HISTORY_KEEP);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -246,6 +246,7 @@ class ChartDefaultsTest {
                 Map.entry("BBS_HEARTBEAT_TIMEOUT_MS", "3000"),
                 Map.entry("BBS_ACK_TIMEOUT_MS", "500"),
                 Map.entry("BBS_CATCH_UP_MS", "5000"),
+                Map.entry("BBS_HISTORY_KEEP", "1000"),
                 Map.entry("BBS_ACK", "quorum"),
                 Map.entry("BBS_CLOCK_SYNC_MS", "5000"))), data);
     }

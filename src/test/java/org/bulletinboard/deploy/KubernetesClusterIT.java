@@ -68,6 +68,11 @@ class KubernetesClusterIT {
     private static final Duration READY = Duration.ofMinutes(6);
     private static final Duration AGREE = Duration.ofSeconds(60);
     private static final Pattern RECOVERED = Pattern.compile("recovered (\\d+) events");
+    /**
+     * Values of every install and upgrade: the drills write thousands of posts to one channel, and the check that
+     * each acknowledged one is held needs them all kept (retention is tested apart).
+     */
+    private static final Map<String, Object> ALWAYS = Map.of("config.historyKeep", 100_000);
 
     private K3sContainer k3s;
     private String kubeconfig;
@@ -93,8 +98,10 @@ class KubernetesClusterIT {
         started = System.nanoTime();
         Release release;
         try {
-            release = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
-                    .withKubeConfigContents(kubeconfig).waitReady().withTimeout((int) READY.toSeconds()).call();
+            var install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
+                    .withKubeConfigContents(kubeconfig).waitReady().withTimeout((int) READY.toSeconds());
+            ALWAYS.forEach(install::set);
+            release = install.call();
         } catch (IllegalStateException e) {
             throw new AssertionError("helm install --wait failed (" + e.getMessage() + "); pods:\n" + podStates(), e);
         }
@@ -331,6 +338,7 @@ class KubernetesClusterIT {
         long started = System.nanoTime();
         var upgrade = new Helm(CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
                 .withKubeConfigContents(kubeconfig).waitReady().withTimeout((int) READY.toSeconds());
+        ALWAYS.forEach(upgrade::set);
         values.forEach(upgrade::set);
         assertEquals("deployed", upgrade.call().getStatus());
         phase("helm upgrade " + values, started);
@@ -388,39 +396,72 @@ class KubernetesClusterIT {
         }
     }
 
+    /** The ids of every event a server holds: those it sends, and those its checkpoint covers. */
     private Set<String> eventIds(String server) throws Exception {
-        return events(server).stream().map(e -> e.get("origin") + ":" + e.get("seq")).collect(Collectors.toSet());
+        Held held = held(server);
+        Set<String> ids = held.events().stream().map(e -> e.get("origin") + ":" + e.get("seq"))
+                .collect(Collectors.toCollection(HashSet::new));
+        ids.addAll(held.coveredIds());
+        return ids;
     }
 
-    /** Every event a server holds, read from its own log through its peer port (the catch-up a wiped peer makes). */
     private List<Map<?, ?>> events(String server) throws Exception {
+        return held(server).events();
+    }
+
+    /** What a server sends a wiped peer: the events it keeps, and the ids of those its checkpoint covers. */
+    private record Held(List<Map<?, ?>> events, Set<String> coveredIds) {}
+
+    /**
+     * Everything a server holds, through its peer port, asked for as a wiped peer asks: its checkpoint part by part,
+     * if it has one, then the events after it.
+     */
+    private Held held(String server) throws Exception {
         PodForward forward = peers.computeIfAbsent(server, name -> new PodForward(kube, NAMESPACE, 5560, () -> name));
         List<Map<?, ?>> events = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
         try (PeerClient peer = new PeerClient(context, new Peer(server, 0, forward.endpoint()), Stamper.systemClock(),
                 Duration.ofSeconds(10), () -> false)) {
             Map<String, Long> after = new HashMap<>();
-            Long cursor = null;
+            Map<String, Object> holding = new HashMap<>();
+            Map<String, Object> asking = null;
             boolean more = true;
             while (more) {
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("from", "it-reader");
                 request.put("after", after);
-                if (cursor != null) {
-                    request.put("cursor", cursor);
+                request.put("holding", holding);
+                if (asking != null) {
+                    request.put("checkpoint", asking);
                 }
                 Reply page = new Reply(Services.CATCH_UP, peer.call(Services.CATCH_UP, request));
-                cursor = page.data().get("cursor") instanceof Long c ? c : null;
-                for (Map<?, ?> event : page.maps("events")) {
-                    events.add(event);
-                    if (cursor == null) {
-                        after.merge((String) event.get("origin"), (Long) event.get("seq"), Math::max);
-                    }
-                }
                 more = Boolean.TRUE.equals(page.data().get("more"));
+                events.addAll(page.maps("events"));
+                if (!(page.data().get("checkpoint") instanceof Map<?, ?> part)) {
+                    page.maps("events").forEach(e -> after.merge((String) e.get("origin"), (Long) e.get("seq"), Math::max));
+                    continue;
+                }
+                long number = (Long) part.get("part");
+                if (number < (Long) part.get("parts") - 1) {
+                    asking = Map.of("at", part.get("at"), "part", number + 1);
+                    continue;
+                }
+                Map<?, ?> covers = (Map<?, ?>) part.get("covers");
+                ((Map<?, ?>) covers.get("vector")).forEach((origin, upTo) -> {
+                    after.put((String) origin, (Long) upTo);
+                    for (long seq = 1; seq <= (Long) upTo; seq++) {
+                        covered.add(origin + ":" + seq);
+                    }
+                });
+                ((Map<?, ?>) covers.get("gaps")).forEach((origin, seqs) -> {
+                    holding.put((String) origin, seqs);
+                    ((List<?>) seqs).forEach(seq -> covered.add(origin + ":" + seq));
+                });
+                asking = null;
             }
         }
-        assertNotEquals(0, events.size(), server + " holds events");
-        return events;
+        assertNotEquals(0, events.size() + covered.size(), server + " holds events");
+        return new Held(events, covered);
     }
 
     /** Each pod's phase, readiness and last container state, for a failure message. */

@@ -42,6 +42,8 @@ record BoardItem(String type, String key, String value) {
     static Set<BoardItem> heldBy(ServerState server) {
         Set<BoardItem> held = new HashSet<>();
         server.events().forEach(event -> held.add(stored(event)));
+        server.folded().users().forEach(user -> held.add(new BoardItem(LOGIN, null, user)));
+        server.folded().channels().forEach(channel -> held.add(new BoardItem(CHANNEL, null, channel)));
         return held;
     }
 

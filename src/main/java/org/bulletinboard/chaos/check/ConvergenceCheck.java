@@ -20,6 +20,9 @@ final class ConvergenceCheck {
     private static final int MAX_FIELD_LINES = 5;
     private static final Comparator<StoredEvent> BY_ID =
             Comparator.comparing(StoredEvent::origin).thenComparingLong(StoredEvent::seq);
+    /** Ids ({@code origin:seq}) by origin, then by seq as a number. */
+    private static final Comparator<String> ID_ORDER = Comparator.comparing((String id) -> id.substring(0, id.lastIndexOf(':')))
+            .thenComparingLong(id -> Long.parseLong(id.substring(id.lastIndexOf(':') + 1)));
 
     private ConvergenceCheck() {
     }
@@ -33,20 +36,23 @@ final class ConvergenceCheck {
             server.events().forEach(event -> byId.putIfAbsent(event.id(), event));
             logs.put(server.name(), byId);
         }
-        missingEvents(logs, differences);
+        missingEvents(servers, differences);
         differingFields(logs, differences);
         differences.addAll(BoardDifferences.between(boards(servers, clientView)));
         return new Convergence(differences.isEmpty(), capped(differences));
     }
 
-    private static void missingEvents(Map<String, Map<String, StoredEvent>> logs, List<String> differences) {
-        logs.forEach((lacking, held) -> logs.forEach((holder, others) -> {
+    /** Compared by id, sent or covered by a checkpoint: the copies of one request a checkpoint folded are held. */
+    private static void missingEvents(List<ServerState> servers, List<String> differences) {
+        Map<String, Set<String>> held = new LinkedHashMap<>();
+        servers.forEach(server -> held.put(server.name(), server.heldIds()));
+        held.forEach((lacking, ids) -> held.forEach((holder, others) -> {
             if (!holder.equals(lacking)) {
-                List<StoredEvent> missing = others.values().stream().filter(e -> !held.containsKey(e.id())).toList();
+                List<String> missing = others.stream().filter(id -> !ids.contains(id)).sorted(ID_ORDER).toList();
                 if (!missing.isEmpty()) {
                     String events = missing.size() == 1 ? " event" : " events";
                     differences.add(lacking + " lacks " + missing.size() + events + " held by " + holder
-                            + " (first: " + missing.stream().min(BY_ID).orElseThrow().id() + ")");
+                            + " (first: " + missing.get(0) + ")");
                 }
             }
         }));

@@ -1,9 +1,12 @@
 package org.bulletinboard.chaos.check;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The ordered lists every source shows, each with its source's name: servers' logs, boards, and reads. */
@@ -33,7 +36,7 @@ final class Sequences {
         return "read by " + read.process() + " (op " + read.index() + ")";
     }
 
-    /** Each server's posts and messages in history order, by list; a request's copies all kept. */
+    /** Each server's posts and messages in history order, by list, as its board shows them. */
     static List<Sequence> ofLogs(List<ServerState> servers) {
         List<Sequence> sequences = new ArrayList<>();
         for (ServerState server : servers) {
@@ -45,9 +48,26 @@ final class Sequences {
                 }
             }
             lists.forEach((key, events) -> sequences.add(new Sequence(server(server.name()), key,
-                    events.stream().sorted(HISTORY_ORDER).map(StoredEvent::value).toList())));
+                    shown(events))));
         }
         return sequences;
+    }
+
+    /**
+     * The values of one list's events in history order, each request once, at its last copy's place, as every board
+     * shows it (see the server's {@code Board}); events without a request id all count.
+     */
+    private static List<String> shown(List<StoredEvent> events) {
+        List<StoredEvent> sorted = events.stream().sorted(HISTORY_ORDER.reversed()).toList();
+        Set<String> requests = new HashSet<>();
+        List<String> values = new ArrayList<>();
+        for (StoredEvent event : sorted) {
+            if (event.request() == null || requests.add(event.request())) {
+                values.add(event.value());
+            }
+        }
+        Collections.reverse(values);
+        return values;
     }
 
     /** Every list of the servers' boards, then of the clients' view. */

@@ -26,6 +26,13 @@ public final class ChaosCluster implements AutoCloseable {
     public static final String PROXY = "proxy";
     /** The proxy's side that servers subscribe to for coordinator announcements. */
     public static final String PROXY_SUBSCRIBERS = "proxy-subscribers";
+    /**
+     * Checkpoints every few hundred events, in log segments of 1 MiB: within a short run logs are compacted, and a
+     * wiped server catches up from a peer's checkpoint.
+     */
+    private static final int CHECKPOINT_EVERY = 500;
+    /** Every post and message kept, so the checker finds each acknowledged write (retention is tested apart). */
+    private static final int HISTORY_KEEP = 1_000_000;
 
     /**
      * @param basePort          broker clients, then broker servers, proxy publishers, proxy subscribers, reference,
@@ -110,7 +117,9 @@ public final class ChaosCluster implements AutoCloseable {
                 "--peer-port", String.valueOf(peerPort), "--peer-bind", local(peerPort),
                 "--peer-address", local(peerPort), "--peers", String.join(",", peers),
                 "--heartbeat-ms", millis(settings.heartbeat()), "--ack-timeout-ms", millis(settings.ackTimeout()),
-                "--catch-up-ms", millis(settings.catchUp()));
+                "--catch-up-ms", millis(settings.catchUp()),
+                "--checkpoint-every", String.valueOf(CHECKPOINT_EVERY), "--segment-mib", "1",
+                "--history-keep", String.valueOf(HISTORY_KEEP));
     }
 
     private void relay(String from, String to, int targetPort) throws IOException {

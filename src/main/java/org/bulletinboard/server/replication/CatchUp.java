@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.RoleLoop;
@@ -15,14 +16,18 @@ import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.CatchUpPage;
+import org.bulletinboard.server.store.CheckpointPart;
 import org.bulletinboard.server.store.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
 /**
- * Anti-entropy: pulls from every configured peer the events this server lacks, page by page, by sending its version
- * vector; a round at start and then every {@code interval}. The server is ready once a round has caught it up from
+ * Anti-entropy: pulls from every configured peer the events this server lacks, page by page, by sending what it holds
+ * (its version vector, and the events it holds above gaps); a round at start and then every {@code interval}. A peer
+ * whose log no longer holds some of them (they are behind its latest checkpoint) hands over that checkpoint first,
+ * part by part: its events are applied as they come, the rest is adopted once every part is in
+ * ({@link BoardStore#adopt}). Events go to the log through {@code applier}, the thread that writes it. The server is ready once a round has caught it up from
  * a quorum of the configured servers (itself included), so it holds every write acknowledged before it started:
  * each was on a quorum, and two quorums meet. Rounds are tried again every {@link #RETRY} until then, for as long
  * as it takes ({@link #progress} says how it goes). A server that stopped serving because it heard too few peers
@@ -37,6 +42,7 @@ public final class CatchUp implements AutoCloseable {
     private final String self;
     private final List<Peer> peers;
     private final BoardStore store;
+    private final DurableApplier applier;
     private final Duration interval;
     private final int needed;
     private final Wakeup wakeup = new Wakeup();
@@ -48,15 +54,23 @@ public final class CatchUp implements AutoCloseable {
     /** Set when the server stopped serving and must catch up from a quorum before it serves again. */
     private volatile boolean behind;
 
+    /** Makes events from a peer durable here and applies them; returns how many were new. */
+    @FunctionalInterface
+    public interface DurableApplier {
+        int apply(List<Event> events) throws IOException;
+    }
+
     /**
      * @param peers   the other configured servers
+     * @param applier writes what is pulled to the log (on the thread that writes it) and returns once it is on disk
      * @param onReady run, on this thread, each time the server may serve (caught up from a quorum)
      */
-    public CatchUp(ZContext context, String self, List<Peer> peers, BoardStore store, Stamper stamper,
-                   Duration interval, Duration requestTimeout, Runnable onReady, String node) {
+    public CatchUp(ZContext context, String self, List<Peer> peers, BoardStore store, DurableApplier applier,
+                   Stamper stamper, Duration interval, Duration requestTimeout, Runnable onReady, String node) {
         this.self = self;
         this.peers = List.copyOf(peers);
         this.store = store;
+        this.applier = applier;
         this.interval = interval;
         this.needed = AckRule.QUORUM.peersNeeded(peers.size() + 1);
         this.progress = "catching up from " + needed + " of " + peers.size() + " peers";
@@ -124,26 +138,45 @@ public final class CatchUp implements AutoCloseable {
 
     /**
      * Asks one peer for pages of what this server lacks until it has no more; whether it answered them all. Pages
-     * from the peer's memory come in (origin, seq) order, so the vector sent advances with them; pages from a scan of
-     * its log come in log order, so the vector stays and the cursor advances instead.
+     * come in (origin, seq) order, so what is asked for next advances with them; a checkpoint's parts are asked for
+     * one after the other, and once it is adopted the next page is asked for with what this server holds then.
      */
     private boolean pullFrom(Peer peer, RoleLoop loop) {
         Map<String, Long> after = new HashMap<>(store.versionVector());
-        Long cursor = null;
+        Map<String, Set<Long>> holding = store.heldAboveGaps();
+        CheckpointTaking taking = null;
+        long adoptedAt = -1;
         int pulled = 0;
         CatchUpPage page;
         try {
             PeerClient client = clients.to(peer);
             do {
                 loop.progress();
-                page = ReplicationMessages.catchUpPage(
-                        client.call(Services.CATCH_UP, ReplicationMessages.catchUpRequest(self, after, cursor)));
-                pulled += store.applyReplicated(page.events());
-                cursor = page.cursor();
-                if (cursor == null) {
+                page = ReplicationMessages.catchUpPage(client.call(Services.CATCH_UP, ReplicationMessages.catchUpRequest(
+                        self, after, holding, taking == null ? -1 : taking.at(), taking == null ? 0 : taking.nextPart())));
+                pulled += applier.apply(page.events());
+                CheckpointPart part = page.checkpoint();
+                if (part == null) {
                     for (Event event : page.events()) {
                         after.merge(event.origin(), event.seq(), Math::max);
                     }
+                    continue;
+                }
+                if (part.part() == 0 && part.at() == adoptedAt) {
+                    // What this server holds still does not show as covering it (more above gaps than a request
+                    // names): taking it again would change nothing. The events after it come next round.
+                    log.warn("{} offers again the checkpoint {} taken just now; stopping this round", peer.name(),
+                            part.at());
+                    return false;
+                }
+                taking = CheckpointTaking.with(taking, part);
+                if (taking.complete()) {
+                    store.adopt(taking.users(), taking.channels(), part.covers(), part.maxLamport());
+                    log.info("took the checkpoint {} of {} ({} parts)", part.at(), peer.name(), part.parts());
+                    after = new HashMap<>(store.versionVector());
+                    holding = store.heldAboveGaps();
+                    adoptedAt = part.at();
+                    taking = null;
                 }
             } while (page.more() && !wakeup.stopped());
         } catch (RequestTimeoutException e) {
@@ -153,7 +186,7 @@ public final class CatchUp implements AutoCloseable {
             log.warn("peer {} sent an unreadable catch-up answer: {}", peer.name(), e.getMessage());
             return false;
         } catch (IOException e) {
-            log.error("could not persist events caught up from {}", peer.name(), e);
+            log.error("could not persist what was caught up from {}", peer.name(), e);
             return false;
         }
         state(peer).enter("answering", false, "peer {} answers catch-up requests", peer.name());

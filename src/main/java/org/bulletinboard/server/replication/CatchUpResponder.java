@@ -9,7 +9,10 @@ import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.server.store.BoardStore;
 
-/** Serves a peer's {@code catchup} request: one page of the events it lacks, from this server's store. */
+/**
+ * Serves a peer's {@code catchup} request from this server's store: one page of the events it lacks, or one part of
+ * the latest checkpoint, when it lacks events only that holds or asks for the next part.
+ */
 public final class CatchUpResponder {
     /** Events per page, by estimated size, well under the server-to-server frame limit. */
     static final long PAGE_BYTES = 1024 * 1024;
@@ -29,11 +32,11 @@ public final class CatchUpResponder {
             }
             after.put(entry.getKey(), seq);
         }
+        long[] checkpoint = ReplicationMessages.checkpointAsked(request.data());
         try {
-            return ReplicationMessages.catchUpReply(
-                    store.catchUpPage(after, ReplicationMessages.cursor(request.data()), PAGE_BYTES));
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException("field 'cursor': " + e.getMessage());
+            return ReplicationMessages.catchUpReply(checkpoint != null
+                    ? store.checkpointPage(checkpoint[0], (int) checkpoint[1])
+                    : store.catchUpPage(after, ReplicationMessages.holding(request.data()), PAGE_BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the log for a catch-up page", e);
         }

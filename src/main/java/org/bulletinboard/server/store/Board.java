@@ -14,19 +14,20 @@ import org.bulletinboard.server.store.BoardView.ChannelRecord;
 import org.bulletinboard.server.store.BoardView.UserRecord;
 
 /**
- * The state derived from events, in memory: users, channels, and the latest posts of each channel and messages
- * to each user (a window as long as the longest read; older history stays in the log on disk). Every rule is a
- * join (min, max, set union), so servers that receive the same events in any order derive the same board:
+ * The state derived from events, in memory: users, channels, and the history each channel and inbox keeps (its
+ * newest {@code keep} posts or messages in history order). Every rule is a join (min, max, set union) or a function
+ * of the set of events held, so servers that receive the same events in any order derive the same board:
  * <ul>
  *   <li>a user's first and last login are the min and max over login events (a repeated login changes nothing);
  *   <li>a channel's creation time is the min over its creation events;
- *   <li>posts and messages are sets in history order; of several carrying the same request id (a client retry
- *       that reached two servers) only the first in history order counts, as long as the request is recent.
+ *   <li>posts and messages are sets in history order, of which each list keeps its newest {@code keep}; of several
+ *       carrying the same request id (a client retry that reached two servers) only the last in history order
+ *       counts, as long as the request is recent, so a request's text stays as long as its newest copy would.
  * </ul>
  * Not thread-safe: the store guards it.
  */
 final class Board {
-    private final int window;
+    private final int keep;
     private final TreeMap<String, UserRecord> users = new TreeMap<>();
     private final TreeMap<String, ChannelRecord> channels = new TreeMap<>();
     private final TreeMap<String, NavigableSet<Event>> posts = new TreeMap<>();
@@ -42,11 +43,11 @@ final class Board {
     private long maxLamport;
 
     /**
-     * @param window          posts per channel and messages per user kept in memory
+     * @param keep            posts per channel and messages per user kept (the newest in history order)
      * @param requestCapacity request ids remembered for recognising retries
      */
-    Board(int window, int requestCapacity) {
-        this.window = window;
+    Board(int keep, int requestCapacity) {
+        this.keep = keep;
         this.requests = new RecentRequests(requestCapacity);
         List.of(Event.LOGIN, Event.CHANNEL, Event.POST, Event.MESSAGE).forEach(this::hold);
     }
@@ -82,7 +83,7 @@ final class Board {
         RecentRequests.Entry held = requests.get(event.request());
         if (!event.isHistory()) {
             rememberFolded(event.request(), logPosition);
-        } else if (held == null || held.winner() == null || Event.HISTORY_ORDER.compare(event, held.winner()) < 0) {
+        } else if (held == null || held.winner() == null || Event.HISTORY_ORDER.compare(event, held.winner()) > 0) {
             requests.put(event.request(), new RecentRequests.Entry(logPosition, event));
         }
     }
@@ -91,8 +92,8 @@ final class Board {
         if (request != null) {
             RecentRequests.Entry held = requests.get(request);
             if (held != null && held.winner() != null) {
-                if (Event.HISTORY_ORDER.compare(held.winner(), event) <= 0) {
-                    return; // the same request already counts through an earlier event
+                if (Event.HISTORY_ORDER.compare(held.winner(), event) >= 0) {
+                    return; // the same request already counts through a later event
                 }
                 historyOf(held.winner()).remove(held.winner());
             }
@@ -100,7 +101,7 @@ final class Board {
         }
         NavigableSet<Event> history = historyOf(event);
         history.add(event);
-        if (history.size() > window) {
+        if (history.size() > keep) {
             history.pollFirst();
         }
     }
@@ -122,6 +123,32 @@ final class Board {
         if (request != null && !requests.contains(request)) {
             requests.put(request, new RecentRequests.Entry(logPosition, null));
         }
+    }
+
+    /**
+     * Joins users and channels another server's checkpoint folded (its login and channel events, which this server
+     * will not see as events).
+     */
+    void mergeFolded(Map<String, UserRecord> otherUsers, Map<String, ChannelRecord> otherChannels, long otherMaxLamport) {
+        otherUsers.forEach((name, user) -> {
+            hold(name);
+            users.merge(heldName.apply(name), user, UserRecord::merge);
+        });
+        otherChannels.forEach((name, channel) -> {
+            hold(name);
+            channels.merge(heldName.apply(name), channel, ChannelRecord::merge);
+        });
+        maxLamport = Math.max(maxLamport, otherMaxLamport);
+    }
+
+    /** The post or message that applied {@code request}, if the request is remembered and its history keeps it. */
+    Event eventOfRequest(String request) {
+        RecentRequests.Entry entry = requests.get(request);
+        if (entry == null || entry.winner() == null) {
+            return null;
+        }
+        Event found = historyOf(entry.winner()).ceiling(entry.winner());
+        return found != null && Event.HISTORY_ORDER.compare(found, entry.winner()) == 0 ? found : null;
     }
 
     /** Puts back what a snapshot holds (the requests come back from the log, see {@link #rememberRequest}). */
@@ -190,7 +217,7 @@ final class Board {
         return List.copyOf(window);
     }
 
-    /** A copy of everything held; bounded by users, channels and the windows, not by history. */
+    /** A copy of everything held; bounded by users, channels and what each list keeps, not by history. */
     BoardView view() {
         return new BoardView(Collections.unmodifiableMap(new TreeMap<>(users)),
                 Collections.unmodifiableMap(new TreeMap<>(channels)), copy(posts), copy(messages));

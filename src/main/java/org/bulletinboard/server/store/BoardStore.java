@@ -1,24 +1,26 @@
 package org.bulletinboard.server.store;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.bulletinboard.clock.LamportClock;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.Stamper;
@@ -26,38 +28,98 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server's durable state: the event log, which keeps all history, and a checkpoint of the board derived from
- * it. Every event is applied at most once, whichever server it came from and however often it arrives. Writers
- * share fsyncs (group commit). Every {@code checkpointEvery} events the board is written as a new snapshot, on a
- * thread of its own and outside the store lock, so start-up reads the snapshot and a bounded tail of the log. Memory holds the
- * users, channels, the latest posts and messages of each, the recent request ids, and where the events since
- * the last checkpoint are in the log; older history is only on disk. Thread-safe.
+ * A server's durable state: the event log, and checkpoints of the board derived from it. Every event is applied at
+ * most once, whichever server it came from and however often it arrives. Writers share fsyncs (group commit). Every
+ * {@code checkpointEvery} events the board is written as a new snapshot, on a thread of its own and outside the
+ * store lock; the log segments wholly behind it (and behind the recent requests, which start-up reads back) are then
+ * deleted, so the log holds a bounded tail and the volume a bounded board. Memory holds the users, channels, the
+ * history each channel and inbox keeps (its newest {@code historyKeep} posts or messages), the recent request ids,
+ * and where the events the last checkpoint does not cover are in the log: a peer that lacks only such events catches
+ * up from those, one that lacks more takes the checkpoint first ({@link #checkpointPart}, {@link #adopt}).
+ * Thread-safe.
  */
 public final class BoardStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BoardStore.class);
-    static final String LOG_FILE = "events.jsonl";
     /** Longest server name: its origin adds a dot and six characters and must stay a valid name. */
     public static final int MAX_SERVER_NAME = Fields.MAX_NAME_LENGTH - 7;
     public static final int DEFAULT_CHECKPOINT_EVERY = 50_000;
-    /** How long a checkpoint waits for the writers to make its part of the log durable before forcing it itself. */
-    private static final Duration CHECKPOINT_SYNC_PATIENCE = Duration.ofMillis(200);
     /** Writes whose request ids are remembered: retries come within seconds, this is minutes at full load. */
     static final int RECENT_REQUESTS = 100_000;
+    /** A part of a checkpoint handed to a peer, by estimated size: well under the server-to-server frame limit. */
+    static final long CHECKPOINT_PART_BYTES = 1024 * 1024;
+
+    /**
+     * How a store keeps its data.
+     *
+     * @param checkpointEvery events between checkpoints
+     * @param historyKeep     posts per channel and messages per user kept, the newest in history order (the same on
+     *                        every server of a cluster, or a checkpoint a peer takes keeps the giver's number)
+     * @param segmentBytes    how large a log segment grows before the next starts
+     */
+    public record Settings(int checkpointEvery, int historyKeep, long segmentBytes) {
+        public static final int DEFAULT_HISTORY_KEEP = 1000;
+
+        public Settings {
+            if (checkpointEvery < 1 || historyKeep < 1 || segmentBytes < 1) {
+                throw new IllegalArgumentException("store settings must be positive: " + checkpointEvery + ", "
+                        + historyKeep + ", " + segmentBytes);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(DEFAULT_CHECKPOINT_EVERY, DEFAULT_HISTORY_KEEP, EventLog.DEFAULT_SEGMENT_BYTES);
+        }
+
+        public Settings withCheckpointEvery(int every) {
+            return new Settings(every, historyKeep, segmentBytes);
+        }
+
+        public Settings withHistoryKeep(int keep) {
+            return new Settings(checkpointEvery, keep, segmentBytes);
+        }
+
+        public Settings withSegmentBytes(long bytes) {
+            return new Settings(checkpointEvery, historyKeep, bytes);
+        }
+
+        /**
+         * The checkpoint interval stretched by up to a quarter, drawn anew by every process: servers sharing a
+         * machine (an embedded cluster, Compose) hold the same events, and with one interval they would all write
+         * their checkpoints, each tens of milliseconds of CPU, at the same moment.
+         */
+        public Settings staggered() {
+            return withCheckpointEvery(checkpointEvery + ThreadLocalRandom.current().nextInt(checkpointEvery / 4 + 1));
+        }
+    }
 
     /** What a local write did: the event written, or no event and {@code duplicate} for a request already applied. */
     public record Commit(Event event, boolean duplicate) {}
+
+    /**
+     * The latest checkpoint on disk: where it reaches and what it covers; its parts, for peers that take it, are
+     * made when first asked for and kept while memory allows.
+     */
+    private static final class Published {
+        final long at;
+        final Coverage covers;
+        SoftReference<CheckpointPages> pages; // guarded by the store
+
+        Published(long at, Coverage covers, CheckpointPages pages) {
+            this.at = at;
+            this.covers = covers;
+            this.pages = new SoftReference<>(pages);
+        }
+    }
 
     private final DataDirectoryLock lock;
     private final Path dataDir;
     private final String origin;
     private final Stamper stamper;
-    private final int checkpointEvery;
-    private final Board board = new Board(Fields.MAX_HISTORY_LIMIT, RECENT_REQUESTS);
+    private final Settings settings;
+    private final Board board;
     private final SeenEvents seen = new SeenEvents();
-    /** Log positions of the events since the last checkpoint, by origin and seq: what catch-up serves from memory. */
+    /** Log positions of the events the last checkpoint does not cover, by origin and seq: what catch-up serves. */
     private final TreeMap<String, SeqPositions> recent = new TreeMap<>();
-    /** Per origin, the highest seq no longer in {@link #recent}: a peer below it is served from a log scan. */
-    private final Map<String, Long> evictedUpTo = new HashMap<>();
     /** Writes checkpoints off the request path; one at a time, and one queued at most. */
     private final ExecutorService checkpointer = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "store-checkpoint");
@@ -68,30 +130,58 @@ public final class BoardStore implements AutoCloseable {
     private final EventLog eventLog;
     private long eventsSinceCheckpoint;
     private volatile long eventsWritten; // since start, for metrics; advanced under the store lock
+    private volatile Published published;
+    /** The number of the last state adopted from a peer's checkpoint and taken into the board. */
+    private long adopted;
 
-    private BoardStore(DataDirectoryLock lock, Path dataDir, String serverName, Stamper stamper, int checkpointEvery)
+    private BoardStore(DataDirectoryLock lock, Path dataDir, String serverName, Stamper stamper, Settings settings)
             throws IOException {
         this.lock = lock;
         this.dataDir = dataDir;
         this.stamper = stamper;
-        this.checkpointEvery = checkpointEvery;
+        this.settings = settings;
+        this.board = new Board(settings.historyKeep(), RECENT_REQUESTS);
         this.origin = freshOrigin(serverName);
         long started = System.nanoTime();
-        Path logFile = dataDir.resolve(LOG_FILE);
         Snapshot snapshot = Snapshot.read(dataDir);
-        long from = 0;
-        if (snapshot != null) {
-            board.restore(snapshot);
-            seen.addAll(snapshot.covers());
-            evictedUpTo.putAll(snapshot.covers().highest());
-            from = snapshot.logPosition();
-            EventLog.read(logFile, snapshot.requestsFrom(), from, board::rememberRequest);
+        long from = recoverCheckpoint(dataDir, snapshot, board, seen);
+        this.eventLog = EventLog.open(dataDir, from, settings.segmentBytes(), this::applyRecovered);
+        // After the log: the posts and messages an adopted checkpoint keeps came as events, written to the log
+        // before it; taken first, its coverage would have the replay skip them.
+        List<AdoptedState> adoptedStates = AdoptedState.readAll(dataDir);
+        for (AdoptedState state : adoptedStates) {
+            take(board, seen, state);
+            adopted = state.number();
         }
-        this.eventLog = EventLog.open(logFile, from, this::applyRecovered);
         stamper.lamport().advanceTo(recoveredLamport(board.maxLamport()));
+        published = snapshot == null ? new Published(0, Coverage.NONE, null)
+                : new Published(snapshot.logPosition(), snapshot.covers(), null);
+        if (!adoptedStates.isEmpty()) {
+            checkpoint(true); // so the checkpoint peers are given covers what was adopted
+        }
         checkpointer.execute(BoardStore::prepareCheckpoints);
         log.info("recovered {} events from {} in {} ms ({} from the log after the snapshot); writing as {}",
                 eventCount(), dataDir, (System.nanoTime() - started) / 1_000_000, eventsSinceCheckpoint, origin);
+    }
+
+    /**
+     * Puts back what a checkpoint holds, and the recent request ids from the log before it; returns where the log
+     * goes on after it.
+     */
+    private static long recoverCheckpoint(Path dataDir, Snapshot snapshot, Board board, SeenEvents seen)
+            throws IOException {
+        if (snapshot == null) {
+            return 0;
+        }
+        board.restore(snapshot);
+        seen.addAll(snapshot.covers());
+        EventLog.read(dataDir, snapshot.requestsFrom(), snapshot.logPosition(), board::rememberRequest);
+        return snapshot.logPosition();
+    }
+
+    private static void take(Board board, SeenEvents seen, AdoptedState state) {
+        board.mergeFolded(state.users(), state.channels(), state.maxLamport());
+        seen.addAll(state.covers());
     }
 
     /**
@@ -108,32 +198,28 @@ public final class BoardStore implements AutoCloseable {
     }
 
     /**
-     * The default checkpoint interval stretched by up to a quarter, drawn anew by every process: servers sharing a
-     * machine (an embedded cluster, Compose) hold the same events, and with one interval they would all write their
-     * checkpoints, each tens of milliseconds of CPU, at the same moment.
-     */
-    public static int staggeredCheckpointEvery() {
-        return DEFAULT_CHECKPOINT_EVERY + ThreadLocalRandom.current().nextInt(DEFAULT_CHECKPOINT_EVERY / 4);
-    }
-
-    /**
      * Opens (or creates) the store of server {@code serverName} in {@code dataDir}: snapshot, then the log after it.
      *
      * @throws IOException also if another process has the directory
      */
     public static BoardStore open(Path dataDir, String serverName, Stamper stamper) throws IOException {
-        return open(dataDir, serverName, stamper, DEFAULT_CHECKPOINT_EVERY);
+        return open(dataDir, serverName, stamper, Settings.defaults());
     }
 
     public static BoardStore open(Path dataDir, String serverName, Stamper stamper, int checkpointEvery) throws IOException {
-        return open(DataDirectoryLock.take(dataDir), dataDir, serverName, stamper, checkpointEvery);
+        return open(dataDir, serverName, stamper, Settings.defaults().withCheckpointEvery(checkpointEvery));
+    }
+
+    public static BoardStore open(Path dataDir, String serverName, Stamper stamper, Settings settings)
+            throws IOException {
+        return open(DataDirectoryLock.take(dataDir), dataDir, serverName, stamper, settings);
     }
 
     /** Opens the store in a directory whose lock the caller took (and the store now holds, until it closes). */
     public static BoardStore open(DataDirectoryLock lock, Path dataDir, String serverName, Stamper stamper,
-                                  int checkpointEvery) throws IOException {
+                                  Settings settings) throws IOException {
         try {
-            return new BoardStore(lock, dataDir, serverName, stamper, checkpointEvery);
+            return new BoardStore(lock, dataDir, serverName, stamper, settings);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -153,34 +239,60 @@ public final class BoardStore implements AutoCloseable {
         return serverName + "." + Long.toString(suffix, 36);
     }
 
-    /** The size of a data directory's log, all history included, in bytes. */
+    /** The bytes a data directory's log holds on disk, all its segments together. */
     public static long logBytes(Path dataDir) throws IOException {
-        return Files.size(dataDir.resolve(LOG_FILE));
+        long bytes = 0;
+        for (Path file : historyFiles(dataDir)) {
+            if (file.getFileName().toString().startsWith("events")) {
+                bytes += Files.size(file);
+            }
+        }
+        return bytes;
     }
 
     /**
-     * Gives a closed store's history to another data directory (for tools): its log and checkpoint, not its
-     * origin, which each directory draws for itself.
+     * Gives a closed store's history to another data directory (for tools): its log, checkpoint and adopted states,
+     * not its origin, which each directory draws for itself.
      */
     public static void copyHistory(Path from, Path to) throws IOException {
         Files.createDirectories(to);
-        for (String file : List.of(LOG_FILE, Snapshot.FILE)) {
-            Files.copy(from.resolve(file), to.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        for (Path file : historyFiles(from)) {
+            Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The files of a data directory that hold its history. */
+    private static List<Path> historyFiles(Path dataDir) throws IOException {
+        try (Stream<Path> files = Files.list(dataDir)) {
+            return files.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.equals(Snapshot.FILE) || (name.startsWith("events") || name.startsWith("adopted-"))
+                        && !name.endsWith(".tmp");
+            }).sorted().toList();
         }
     }
 
     /**
-     * Everything a data directory holds, all history included, read from its whole log without opening it for
-     * writing (for checks and tools; memory grows with history).
+     * Everything a data directory holds, as its server would show it with the default settings, read without
+     * opening it for writing (for checks and tools).
      */
     public static BoardView read(Path dataDir) throws IOException {
-        Board board = new Board(Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return read(dataDir, Settings.DEFAULT_HISTORY_KEEP);
+    }
+
+    /** {@link #read(Path)} for a server that keeps {@code historyKeep} posts and messages per list. */
+    public static BoardView read(Path dataDir, int historyKeep) throws IOException {
+        Board board = new Board(historyKeep, RECENT_REQUESTS);
         SeenEvents seen = new SeenEvents();
-        EventLog.read(dataDir.resolve(LOG_FILE), 0, Long.MAX_VALUE, (event, position) -> {
+        long from = recoverCheckpoint(dataDir, Snapshot.read(dataDir), board, seen);
+        EventLog.read(dataDir, from, Long.MAX_VALUE, (event, position) -> {
             if (seen.add(event.origin(), event.seq())) {
                 board.apply(event, position);
             }
         });
+        for (AdoptedState state : AdoptedState.readAll(dataDir)) {
+            take(board, seen, state); // after the log, as at start-up
+        }
         return board.view();
     }
 
@@ -271,49 +383,95 @@ public final class BoardStore implements AutoCloseable {
     }
 
     /**
-     * Events a peer whose version vector is {@code after} may lack, at most about {@code maxBytes} of them. From
-     * memory, in (origin, seq) order, when the peer lacks only events since the last checkpoint; otherwise from
-     * a scan of the log starting at {@code cursor} (null: the beginning), whose answer says where to continue.
-     *
-     * @throws IllegalArgumentException if {@code cursor} is not where an event starts in the log
+     * What a peer holding every event up to {@code after} per origin, and {@code holding} above that, lacks: up to
+     * about {@code maxBytes} of the events the last checkpoint does not cover, in (origin, seq) order, if the peer
+     * holds every event it covers; otherwise the first part of that checkpoint, which the peer takes first.
      */
-    public CatchUpPage catchUpPage(Map<String, Long> after, Long cursor, long maxBytes) throws IOException {
-        List<Long> positions = null;
+    public CatchUpPage catchUpPage(Map<String, Long> after, Map<String, Set<Long>> holding, long maxBytes)
+            throws IOException {
+        List<Long> positions = new ArrayList<>();
         synchronized (this) {
-            boolean fromMemory = cursor == null && evictedUpTo.entrySet().stream()
-                    .allMatch(e -> after.getOrDefault(e.getKey(), 0L) >= e.getValue());
-            if (fromMemory) {
-                long durable = eventLog.durablePosition();
-                List<Long> lacking = new ArrayList<>();
-                recent.forEach((from, seqs) -> seqs.positionsAfter(after.getOrDefault(from, 0L), position -> {
-                    if (position < durable) {
-                        lacking.add(position);
+            if (!published.covers.within(after, holding)) {
+                return CatchUpPage.of(checkpointPart(published, 0));
+            }
+            long durable = eventLog.durablePosition();
+            recent.forEach((from, seqs) -> {
+                Set<Long> held = holding.getOrDefault(from, Set.of());
+                seqs.entriesAfter(after.getOrDefault(from, 0L), (seq, position) -> {
+                    if (position < durable && !held.contains(seq)) { // an event not on disk here stays here
+                        positions.add(position);
                     }
-                }));
-                positions = lacking;
+                });
+            });
+        }
+        List<Event> events = new ArrayList<>();
+        long bytes = 0;
+        for (long position : positions) {
+            if (bytes >= maxBytes) {
+                return new CatchUpPage(events, true, null);
+            }
+            Event event = eventLog.readAt(position);
+            events.add(event);
+            bytes += wireSize(event);
+        }
+        return new CatchUpPage(events, false, null);
+    }
+
+    /**
+     * Part {@code part} of the checkpoint reaching log position {@code at}; the first part of the latest checkpoint
+     * if that one is gone (the peer starts again from it).
+     */
+    public synchronized CatchUpPage checkpointPage(long at, int part) throws IOException {
+        CheckpointPart found = checkpointPart(published, part);
+        return CatchUpPage.of(found.at() == at && found.part() == part ? found : checkpointPart(published, 0));
+    }
+
+    /** Called holding the store lock. */
+    private CheckpointPart checkpointPart(Published checkpoint, int part) throws IOException {
+        CheckpointPages pages = checkpoint.pages.get();
+        if (pages == null) {
+            Snapshot snapshot = Snapshot.read(dataDir); // the latest on disk: the published one, or one published next
+            pages = new CheckpointPages(snapshot != null ? snapshot : Snapshot.empty(), CHECKPOINT_PART_BYTES);
+            if (pages.at() == checkpoint.at) {
+                checkpoint.pages = new SoftReference<>(pages);
             }
         }
-        if (positions != null) {
-            List<Event> events = new ArrayList<>();
-            long bytes = 0;
-            for (long position : positions) {
-                if (bytes >= maxBytes) {
-                    return new CatchUpPage(events, true, null);
-                }
-                Event event = eventLog.readAt(position);
-                events.add(event);
-                bytes += wireSize(event);
-            }
-            return new CatchUpPage(events, false, null);
+        return pages.part(part >= 0 && part < pages.parts() ? part : 0);
+    }
+
+    /**
+     * Takes the rest of a peer's checkpoint once every part of it has come and its events are applied here: the
+     * users and channels it folded, and the events it covers, the ones this server will not get as events (logins,
+     * channel creations, posts beyond what a list keeps, a retried request's other copies). Durable before it is
+     * taken; then a checkpoint here covers it, so this server can hand it on.
+     */
+    public void adopt(Map<String, BoardView.UserRecord> users, Map<String, BoardView.ChannelRecord> channels,
+                      Coverage covers, long maxLamport) throws IOException {
+        long number;
+        synchronized (this) {
+            number = adopted + 1;
         }
-        EventLog.Scan scan = eventLog.scan(cursor == null ? 0 : cursor, maxBytes);
-        List<Event> lacking = scan.events().stream()
-                .filter(e -> e.seq() > after.getOrDefault(e.origin(), 0L)).toList();
-        return new CatchUpPage(lacking, scan.next() < eventLog.durablePosition(), scan.next());
+        AdoptedState state = new AdoptedState(number, users, channels, covers, maxLamport);
+        state.write(dataDir);
+        synchronized (this) {
+            take(board, seen, state);
+            adopted = number;
+        }
+        try {
+            checkpointer.submit(() -> {
+                checkpoint(true);
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while checkpointing an adopted checkpoint");
+        } catch (ExecutionException | RejectedExecutionException e) {
+            throw new IOException("could not checkpoint an adopted checkpoint (the next start takes it again)", e);
+        }
     }
 
     /** An upper bound of an event's encoded size: text is at most 3 bytes per UTF-16 unit. */
-    private static long wireSize(Event event) {
+    static long wireSize(Event event) {
         return 256 + 3L * (event.message() == null ? 0 : event.message().length());
     }
 
@@ -330,7 +488,7 @@ public final class BoardStore implements AutoCloseable {
     private void checkpointIfDue() {
         boolean due;
         synchronized (this) {
-            due = eventsSinceCheckpoint >= checkpointEvery;
+            due = eventsSinceCheckpoint >= settings.checkpointEvery();
         }
         if (due && checkpointQueued.compareAndSet(false, true)) {
             checkpointer.execute(() -> {
@@ -338,7 +496,7 @@ public final class BoardStore implements AutoCloseable {
                 try {
                     checkpoint(false);
                 } catch (IOException | RuntimeException e) {
-                    log.error("checkpoint failed; the log still holds everything, start-up will read more of it", e);
+                    log.error("checkpoint failed; the log still holds everything since the last, start-up reads more", e);
                 }
             });
         }
@@ -350,49 +508,69 @@ public final class BoardStore implements AutoCloseable {
     }
 
     /**
-     * Writes the board as a new snapshot covering the log up to now. The state is copied under the store lock
-     * (bounded by users, channels and windows); once it is released, the log is made durable up to the snapshot's
-     * position (by the writers' own fsync, or forced here) and the file written.
+     * Writes the board as a new snapshot covering the log up to now, then deletes what the log no longer needs. The
+     * state is copied under the store lock (bounded by users, channels and kept history); once it is released, the
+     * log is made durable up to the snapshot's position by its writer, and the file written. Only then is it the
+     * checkpoint peers are given, and the events it covers leave what catch-up serves from the log.
      */
     private void checkpoint(boolean always) throws IOException {
         long started = System.nanoTime();
         Snapshot snapshot;
+        long adoptedUpTo;
         synchronized (this) {
-            if (!always && eventsSinceCheckpoint < checkpointEvery) {
+            if (!always && eventsSinceCheckpoint < settings.checkpointEvery()) {
                 return;
             }
             long position = eventLog.position();
             snapshot = Snapshot.of(position, board.oldestRequestPosition(position), seen.coverage(),
                     board.maxLamport(), board.view());
-            recent.forEach((from, seqs) -> {
-                if (!seqs.isEmpty()) {
-                    evictedUpTo.merge(from, seqs.lastSeq(), Math::max);
-                    seqs.clear();
-                }
-            });
+            adoptedUpTo = adopted;
             eventsSinceCheckpoint = 0;
         }
-        eventLog.awaitDurable(snapshot.logPosition(), CHECKPOINT_SYNC_PATIENCE.toNanos());
+        eventLog.awaitDurable(snapshot.logPosition());
         snapshot.write(dataDir);
-        log.info("checkpoint at log byte {} written in {} ms", snapshot.logPosition(),
-                (System.nanoTime() - started) / 1_000_000);
+        AdoptedState.deleteUpTo(dataDir, adoptedUpTo);
+        synchronized (this) {
+            published = new Published(snapshot.logPosition(), snapshot.covers(),
+                    new CheckpointPages(snapshot, CHECKPOINT_PART_BYTES));
+            Coverage covers = snapshot.covers();
+            recent.forEach((from, seqs) -> seqs.removeIf(seq -> covers.covers(from, seq)));
+        }
+        long freed = eventLog.deleteBefore(Math.min(snapshot.logPosition(), snapshot.requestsFrom()));
+        log.info("checkpoint at log position {} written in {} ms; {} bytes of log behind it deleted, {} kept",
+                snapshot.logPosition(), (System.nanoTime() - started) / 1_000_000, freed, eventLog.bytes());
     }
 
     public synchronized Map<String, Long> versionVector() {
         return seen.versionVector();
     }
 
+    /** The events held above a gap, by origin: with {@link #versionVector}, every event held. */
+    public synchronized Map<String, Set<Long>> heldAboveGaps() {
+        Map<String, Set<Long>> held = new TreeMap<>();
+        seen.coverage().gaps().forEach((from, seqs) -> held.put(from, new HashSet<>(seqs)));
+        return held;
+    }
+
     public synchronized boolean hasRequest(String request) {
         return board.hasRequest(request);
     }
 
-    /** The event that applied {@code request}, read back from the log, if the request is remembered. */
+    /** The event that applied {@code request}, if the request is remembered and its event still kept. */
     public Optional<Event> eventOfRequest(String request) throws IOException {
         long position;
         synchronized (this) {
+            Event kept = board.eventOfRequest(request);
+            if (kept != null) {
+                return Optional.of(kept);
+            }
             position = board.requestPosition(request);
         }
-        return position < 0 ? Optional.empty() : Optional.of(eventLog.readAt(position));
+        if (position < 0 || position < eventLog.firstPosition()) {
+            return Optional.empty();
+        }
+        Event event = eventLog.readAt(position);
+        return request.equals(event.request()) ? Optional.of(event) : Optional.empty();
     }
 
     public synchronized boolean hasUser(String name) {
@@ -421,7 +599,7 @@ public final class BoardStore implements AutoCloseable {
         return board.messagesTo(user, before, limit);
     }
 
-    /** Users, channels, and the latest posts and messages held in memory. */
+    /** Users, channels, and the history each channel and inbox keeps. */
     public synchronized BoardView view() {
         return board.view();
     }
@@ -434,6 +612,11 @@ public final class BoardStore implements AutoCloseable {
     /** How many times the log was forced to disk since this store opened; each covers every write before it. */
     public long fsyncs() {
         return eventLog.fsyncs();
+    }
+
+    /** The bytes the log holds on disk now. */
+    public long logBytes() {
+        return eventLog.bytes();
     }
 
     /** A digest of the events this store holds: equal on servers that hold the same events, and so the same board. */
@@ -461,15 +644,23 @@ public final class BoardStore implements AutoCloseable {
         }
     }
 
-    /** Writes a checkpoint, so the next start reads no log tail, then closes. */
+    /**
+     * Writes a checkpoint, so the next start reads no log tail, then closes. Whoever wrote the log has stopped: the
+     * closing thread forces what is left itself.
+     */
     @Override
     public void close() throws IOException {
         checkpointer.shutdown();
         try {
+            if (eventLog.failure() == null) {
+                eventLog.sync(eventLog.position());
+            }
             if (!checkpointer.awaitTermination(1, TimeUnit.MINUTES)) {
                 log.warn("a checkpoint is still being written; closing without waiting for it");
             }
-            checkpoint(true);
+            if (eventLog.failure() == null) {
+                checkpoint(true);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -69,12 +69,11 @@ public record Event(String origin, long seq, long lamport, long timestamp, Strin
 
     /**
      * The event as the board holds it: each name (origin, type, user, channel, src, dst) replaced by {@code names}'
-     * answer, and without its request id, which the board keeps apart (the id string would otherwise live as
-     * long as the event).
+     * answer. It keeps its request id: a checkpoint hands it on to a peer with the event.
      */
     Event held(UnaryOperator<String> names) {
         return new Event(names.apply(origin), seq, lamport, timestamp, names.apply(type), names.apply(user),
-                names.apply(channel), names.apply(src), names.apply(dst), message, null);
+                names.apply(channel), names.apply(src), names.apply(dst), message, request);
     }
 
     /** Posts and messages are history: kept as events. Logins and channel creations fold into records. */

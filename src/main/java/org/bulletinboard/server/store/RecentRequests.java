@@ -13,7 +13,7 @@ package org.bulletinboard.server.store;
  * Not thread-safe: the store guards it.
  */
 final class RecentRequests {
-    /** A request's winning post or message (the first in history order), or a login or channel ({@code winner} null). */
+    /** A request's winning post or message (the last in history order), or a login or channel ({@code winner} null). */
     record Entry(long logPosition, Event winner) {}
 
     /**
@@ -73,7 +73,7 @@ final class RecentRequests {
     }
 
     /**
-     * Records (or, for an earlier winner, replaces) a request's entry, keeping its place in age order. Of the winner
+     * Records (or, for a later winner, replaces) a request's entry, keeping its place in age order. Of the winner
      * only what {@link #get} gives back is kept.
      */
     void put(String request, Entry entry) {

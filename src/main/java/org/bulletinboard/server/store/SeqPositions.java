@@ -1,10 +1,10 @@
 package org.bulletinboard.server.store;
 
 import java.util.Arrays;
-import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 /**
- * One origin's events since the last checkpoint: their seqs in ascending order and where each starts in the log.
+ * One origin's events not covered by the last checkpoint: their seqs in ascending order and where each starts in the log.
  * Two growing arrays rather than a {@code TreeMap<Long, Long>}: tens of thousands of entries live for minutes, and
  * as three objects each they made every young collection copy them. Seqs mostly arrive in order (an append); one
  * that fills a gap is inserted. Not thread-safe: the store guards it.
@@ -15,7 +15,7 @@ final class SeqPositions {
     private int size;
     /**
      * The highest seq held, {@code Long.MIN_VALUE} for none. An append into an empty set then takes the same branch
-     * as any other: a test of {@code size} here, false only after a checkpoint cleared the set, made the compiled
+     * as any other: a test of {@code size} here, false only after a checkpoint emptied the set, made the compiled
      * write path be thrown away at the first checkpoint of every process.
      */
     private long highest = Long.MIN_VALUE;
@@ -41,29 +41,36 @@ final class SeqPositions {
         highest = Math.max(highest, seq);
     }
 
-    /** The positions of the events with a seq above {@code seq}, in seq order. */
-    void positionsAfter(long seq, LongConsumer consumer) {
+    /** Receives a seq and where its event starts. */
+    interface Entry {
+        void accept(long seq, long position);
+    }
+
+    /** The events with a seq above {@code seq}, in seq order. */
+    void entriesAfter(long seq, Entry consumer) {
         int found = Arrays.binarySearch(seqs, 0, size, seq);
         for (int i = found >= 0 ? found + 1 : -found - 1; i < size; i++) {
-            consumer.accept(positions[i]);
+            consumer.accept(seqs[i], positions[i]);
         }
     }
 
-    /** The highest seq held; only called when one is. */
-    long lastSeq() {
-        return highest;
-    }
-
-    boolean isEmpty() {
-        return size == 0;
-    }
-
     /**
-     * Forgets every entry but keeps the arrays: grown anew after each checkpoint, their larger copies were new
-     * objects of hundreds of kilobytes that the next two young collections copied.
+     * Forgets the entries whose seq {@code covered} accepts (a checkpoint now holds them), keeping the arrays: grown
+     * anew after each checkpoint, their larger copies were new objects of hundreds of kilobytes that the next two
+     * young collections copied.
      */
-    void clear() {
-        size = 0;
-        highest = Long.MIN_VALUE;
+    void removeIf(LongPredicate covered) {
+        int kept = 0;
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < size; i++) {
+            if (!covered.test(seqs[i])) {
+                seqs[kept] = seqs[i];
+                positions[kept] = positions[i];
+                last = seqs[i];
+                kept++;
+            }
+        }
+        size = kept;
+        highest = last;
     }
 }

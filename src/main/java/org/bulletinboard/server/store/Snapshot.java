@@ -11,11 +11,11 @@ import org.bulletinboard.server.store.BoardView.ChannelRecord;
 import org.bulletinboard.server.store.BoardView.UserRecord;
 
 /**
- * A checkpoint of the derived board, the server's derived JSON: users, channels, the latest posts and messages
- * of each channel and user, which events it covers, and how far into the log it reaches. Start-up reads it and
- * then only the log after {@code logPosition} (and, for the request ids of recent writes, from
- * {@code requestsFrom}). Its size depends on the users, channels and windows, not on the length of history,
- * which stays in the log. Written atomically, so a crash leaves either the old checkpoint or the new one.
+ * A checkpoint of the derived board, the server's derived JSON: users, channels, the history each channel and user
+ * keeps, which events it covers, and how far into the log it reaches. Start-up reads it and then only the log after
+ * {@code logPosition} (and, for the request ids of recent writes, from {@code requestsFrom}); the log before both is
+ * deleted. Its size depends on the users, channels and what each list keeps, not on the length of history. Written
+ * atomically, so a crash leaves either the old checkpoint or the new one.
  */
 record Snapshot(int format, long logPosition, long requestsFrom, Coverage covers, long maxLamport,
                 Map<String, UserRecord> users, Map<String, ChannelRecord> channels,
@@ -27,6 +27,11 @@ record Snapshot(int format, long logPosition, long requestsFrom, Coverage covers
     static Snapshot of(long logPosition, long requestsFrom, Coverage covers, long maxLamport, BoardView view) {
         return new Snapshot(FORMAT, logPosition, requestsFrom, covers, maxLamport, view.users(), view.channels(),
                 view.posts(), view.messages());
+    }
+
+    /** A snapshot of nothing, before the first checkpoint. */
+    static Snapshot empty() {
+        return new Snapshot(FORMAT, 0, 0, Coverage.NONE, 0, Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     /** The snapshot in {@code dataDir}, or null if there is none yet. */

@@ -48,8 +48,8 @@ class OrderViolationTest {
                                         message("s1", 1, 3, "bob", "b", null))),
                         List.of(new OrderViolation("inbox:bob", List.of("a", "b"),
                                 List.of("server server-1", "read by c1 (op 0)")))),
-                Arguments.of(Scenario.of("a request's later copy does not count", Ops.history()
-                                .read("c1", Fn.HISTORY, "lobby", "a", "b"),
+                Arguments.of(Scenario.of("a request counts at its last copy's place, as boards show it", Ops.history()
+                                .read("c1", Fn.HISTORY, "lobby", "b", "a"),
                                 server("server-1", post("s1", 1, 1, "lobby", "a", "r0"),
                                         post("s1", 2, 2, "lobby", "b", "r1"), post("s2", 1, 3, "lobby", "a", "r0"))),
                         List.of()),

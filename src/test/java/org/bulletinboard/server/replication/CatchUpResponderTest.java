@@ -16,6 +16,7 @@ import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.server.store.BoardStore;
 import org.bulletinboard.server.store.CatchUpPage;
+import org.bulletinboard.server.store.CheckpointPart;
 import org.bulletinboard.server.store.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,54 +40,66 @@ class CatchUpResponderTest {
     }
 
     @Test
-    void aWipedServerPagesThroughThePeersLogByCursor() throws Exception {
+    void aWipedServerTakesThePeersCheckpointPartByPartThenItsEvents() throws Exception {
         try (BoardStore from = BoardStore.open(source, "s1", Stamper.systemClock(), 100)) {
-            from.appendLocal(Event.channelCreated("general"));
-            for (int i = 0; i < 2_500; i++) {
-                from.appendLocal(Event.post("user" + i % 7, "general", "post " + i + " " + "x".repeat(400)));
+            for (int c = 0; c < 3; c++) {
+                from.appendLocal(Event.channelCreated("channel" + c));
             }
-        } // closing checkpoints everything: only a scan of the log can serve a wiped peer now
+            for (int i = 0; i < 3_000; i++) {
+                from.appendLocal(Event.post("user" + i % 7, "channel" + i % 3, "post " + i + " " + "x".repeat(400)));
+            }
+        } // closing checkpoints everything: only the checkpoint can serve a wiped peer now
         try (BoardStore to = BoardStore.open(wiped, "s2", Stamper.systemClock());
              BoardStore reopened = BoardStore.open(source, "s1", Stamper.systemClock(), 100)) {
             CatchUpResponder responder = new CatchUpResponder(reopened);
-            Map<String, Long> after = new HashMap<>(to.versionVector());
-            Long cursor = null;
-            int pages = 0;
+            CheckpointTaking taking = null;
+            int parts = 0;
             CatchUpPage page;
             do {
-                Envelope request = new Envelope(Services.CATCH_UP, ReplicationMessages.catchUpRequest("s2", after, cursor));
-                Map<String, Object> reply = responder.handle(Envelope.decode(request.encode()));
-                page = ReplicationMessages.catchUpPage(Envelope.decode(new Envelope(Services.CATCH_UP, reply).encode()).data());
-                assertNotNull(page.cursor(), "answered from the log, with where to continue");
+                page = ask(responder, ReplicationMessages.catchUpRequest("s2", to.versionVector(), to.heldAboveGaps(),
+                        taking == null ? -1 : taking.at(), taking == null ? 0 : taking.nextPart()));
+                assertNotNull(page.checkpoint(), "a peer that lacks what the checkpoint covers gets the checkpoint");
                 to.applyReplicated(page.events());
-                cursor = page.cursor();
-                pages++;
-                assertTrue(pages < 100, "the cursor moves on: " + pages + " pages so far");
-            } while (page.more());
-            assertTrue(pages > 1, "about 1 MiB per page: " + pages);
-            assertEquals(reopened.eventCount(), to.eventCount());
-            assertEquals(BoardStore.read(source), BoardStore.read(wiped));
+                taking = CheckpointTaking.with(taking, page.checkpoint());
+                parts++;
+                assertTrue(parts < 100, "parts advance: " + parts + " so far");
+            } while (!taking.complete());
+            assertTrue(parts > 1, "about 1 MiB per part: " + parts);
+            CheckpointPart last = page.checkpoint();
+            to.adopt(taking.users(), taking.channels(), last.covers(), last.maxLamport());
+            assertEquals(reopened.view(), to.view());
+            assertEquals(reopened.digest(), to.digest(), "the same events covered");
 
-            Envelope caughtUp = new Envelope(Services.CATCH_UP,
-                    ReplicationMessages.catchUpRequest("s2", to.versionVector(), null));
-            CatchUpPage nothing = ReplicationMessages.catchUpPage(responder.handle(Envelope.decode(caughtUp.encode())));
+            CatchUpPage nothing = ask(responder, ReplicationMessages.catchUpRequest("s2", to.versionVector(),
+                    to.heldAboveGaps(), -1, 0));
             assertTrue(nothing.events().isEmpty());
-            assertNull(nothing.cursor(), "a peer that lacks nothing older is answered from memory");
+            assertNull(nothing.checkpoint(), "a peer that holds the checkpoint's events is answered from memory");
         }
+        assertEquals(BoardStore.read(source), BoardStore.read(wiped));
     }
 
     @Test
-    void aCursorThatIsNotTheStartOfAnEventIsRefused() throws Exception {
-        try (BoardStore store = BoardStore.open(source, "s1", Stamper.systemClock())) {
+    void aPartOfACheckpointNoLongerServedStartsTheLatestAgain() throws Exception {
+        try (BoardStore store = BoardStore.open(source, "s1", Stamper.systemClock(), 1)) {
             store.appendLocal(Event.login("ana"));
             store.appendLocal(Event.login("bob"));
             CatchUpResponder responder = new CatchUpResponder(store);
-            for (long cursor : new long[] {-5, 7, 1_000_000}) {
-                Map<String, Object> data = new HashMap<>(ReplicationMessages.catchUpRequest("s2", Map.of(), cursor));
+            CatchUpPage page = ask(responder, ReplicationMessages.catchUpRequest("s2", Map.of(), Map.of(), 12_345, 3));
+            assertNotNull(page.checkpoint());
+            assertEquals(0, page.checkpoint().part(), "part 0 of the checkpoint served now");
+            for (Object asked : new Object[] {Map.of("at", -1L, "part", 0L), Map.of("at", 5L), "part 2"}) {
+                Map<String, Object> data = new HashMap<>(ReplicationMessages.catchUpRequest("s2", Map.of(), Map.of(), -1, 0));
+                data.put("checkpoint", asked);
                 ProtocolException e = assertThrows(ProtocolException.class,
-                        () -> responder.handle(new Envelope(Services.CATCH_UP, data)), "cursor " + cursor);
-                assertTrue(e.getMessage().contains("cursor"), e.getMessage());
+                        () -> responder.handle(new Envelope(Services.CATCH_UP, data)), "checkpoint " + asked);
+                assertTrue(e.getMessage().contains("checkpoint") || e.getMessage().contains("part"), e.getMessage());
             }
         }
+    }
+
+    /** One request and its answer, each through the wire format. */
+    private static CatchUpPage ask(CatchUpResponder responder, Map<String, Object> request) throws Exception {
+        Map<String, Object> reply = responder.handle(Envelope.decode(new Envelope(Services.CATCH_UP, request).encode()));
+        return ReplicationMessages.catchUpPage(Envelope.decode(new Envelope(Services.CATCH_UP, reply).encode()).data());
     }
 }

@@ -38,7 +38,7 @@ class BoardStoreTest {
     void serversDrawTheirCheckpointIntervalsApart() {
         Set<Integer> drawn = new HashSet<>();
         for (int i = 0; i < 50; i++) {
-            int every = BoardStore.staggeredCheckpointEvery();
+            int every = BoardStore.Settings.defaults().staggered().checkpointEvery();
             assertTrue(every >= BoardStore.DEFAULT_CHECKPOINT_EVERY && every < BoardStore.DEFAULT_CHECKPOINT_EVERY * 5 / 4,
                     every + " is outside the default stretched by a quarter");
             drawn.add(every);
@@ -113,7 +113,7 @@ class BoardStoreTest {
         assertFalse(next.isDone(), "and waits while the first holds the directory");
         first.close();
         try (BoardStore second = BoardStore.open(next.get(5, TimeUnit.SECONDS), dir, "s1", Stamper.systemClock(),
-                BoardStore.DEFAULT_CHECKPOINT_EVERY)) {
+                BoardStore.Settings.defaults())) {
             assertEquals(List.of("alice"), second.userNames(), "it gets the lock and everything once the first lets go");
         }
     }
@@ -125,7 +125,7 @@ class BoardStoreTest {
         BoardStore first = open(dir, "s1");
         ids.add(first.appendLocal(Event.login("alice")).event().id());
         first.crash();
-        Files.copy(dir.resolve(BoardStore.LOG_FILE), copy.resolve(BoardStore.LOG_FILE));
+        BoardStore.copyHistory(dir, copy);
         try (BoardStore a = open(dir, "s1"); BoardStore b = open(copy, "s1")) {
             for (int i = 0; i < 3; i++) {
                 assertTrue(ids.add(a.appendLocal(Event.login("a" + i)).event().id()));
@@ -159,9 +159,9 @@ class BoardStoreTest {
         crashed.crash(); // what each append returned for is on disk
         try (BoardStore store = open(dir, "s1")) {
             assertEquals(1600, store.eventCount());
-            assertEquals(500, store.view().messages().get("reader").size(), "memory holds the latest 500");
+            assertEquals(BoardStore.Settings.DEFAULT_HISTORY_KEEP, store.view().messages().get("reader").size(),
+                    "the inbox keeps the newest");
         }
-        assertEquals(1600, BoardStore.read(dir).messages().get("reader").size(), "the log holds them all");
     }
 
     @Test
@@ -170,7 +170,7 @@ class BoardStoreTest {
         crashed.appendLocal(Event.login("alice"));
         crashed.appendLocal(Event.channelCreated("general"));
         crashed.crash(); // the log stays as it is, no checkpoint
-        Path log = dir.resolve(BoardStore.LOG_FILE);
+        Path log = EventLog.segmentFile(dir, 0);
         long goodLength = Files.size(log);
         Files.writeString(log, "{\"origin\":\"s1\",\"seq\":3,\"lamp", StandardOpenOption.APPEND);
 
@@ -188,7 +188,7 @@ class BoardStoreTest {
         BoardStore crashed = open(dir, "s1");
         crashed.appendLocal(Event.login("alice"));
         crashed.crash();
-        Files.write(dir.resolve(BoardStore.LOG_FILE), new byte[] {0, 0, 0, '\n'}, StandardOpenOption.APPEND);
+        Files.write(EventLog.segmentFile(dir, 0), new byte[] {0, 0, 0, '\n'}, StandardOpenOption.APPEND);
         try (BoardStore store = open(dir, "s1")) {
             assertEquals(List.of("alice"), store.userNames());
         }
@@ -199,11 +199,11 @@ class BoardStoreTest {
         BoardStore crashed = open(dir, "s1");
         crashed.appendLocal(Event.login("alice"));
         crashed.crash();
-        Path log = dir.resolve(BoardStore.LOG_FILE);
+        Path log = EventLog.segmentFile(dir, 0);
         String good = Files.readString(log);
         Files.writeString(log, "garbage\n" + good, StandardCharsets.UTF_8);
         IOException e = assertThrows(IOException.class, () -> open(dir, "s1"));
-        assertTrue(e.getMessage().contains("byte 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("position 0"), e.getMessage());
     }
 
     @Test

@@ -41,7 +41,7 @@ public class EventLogBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("bbs-jmh-log");
-        log = EventLog.open(dir.resolve("events.jsonl"), 0, (e, position) -> { });
+        log = EventLog.open(dir, 0, EventLog.DEFAULT_SEGMENT_BYTES, (e, position) -> { });
         event = Event.post("bench-user-7", "general", "x".repeat(100)).withRequest("1cgca41vdzcr7-17")
                 .stamped("server-1.k3f9a2", 1, 1, System.currentTimeMillis());
     }
