@@ -22,7 +22,8 @@ final class BarrageCommand implements Callable<Integer> {
     private static final long HEAP_GROWTH_LIMIT = 256L << 20;
 
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
-            description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
+            description = "Broker endpoint for clients; several, comma-separated, or a name that resolves to several, and a"
+                    + " request that one of them leaves unanswered goes on to the next (default: ${DEFAULT-VALUE}).")
     String broker;
 
     @Option(names = "--embedded", description = "Start a cluster in this process on loopback instead of using --broker.")

@@ -33,7 +33,8 @@ final class BenchCommand implements Callable<Integer> {
     private static final int ECHO_WORKERS_PER_SERVER = 8;
 
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
-            description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
+            description = "Broker endpoint for clients; several, comma-separated, or a name that resolves to several, and a"
+                    + " request that one of them leaves unanswered goes on to the next (default: ${DEFAULT-VALUE}).")
     String broker;
 
     @Option(names = "--proxy", defaultValue = "${env:BBS_PROXY_SUB:-tcp://localhost:5558}",

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bot", mixinStandardHelpOptions = true, description = "Run an automatic client that generates load.")
 final class BotCommand implements Callable<Integer> {
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
-            description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
+            description = "Broker endpoint for clients; several, comma-separated, or a name that resolves to several, and a"
+                    + " request that one of them leaves unanswered goes on to the next (default: ${DEFAULT-VALUE}).")
     String broker;
 
     @Option(names = "--user", description = "User name (default: a random bot-xxxxx).")

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
                 + "exits 0 if all pass, 1 if not."})
 final class CheckCommand implements Callable<Integer> {
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
-            description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
+            description = "Broker endpoint for clients; several, comma-separated, or a name that resolves to several, and a"
+                    + " request that one of them leaves unanswered goes on to the next (default: ${DEFAULT-VALUE}).")
     String broker;
 
     @Option(names = "--proxy", defaultValue = "${env:BBS_PROXY_SUB:-tcp://localhost:5558}",

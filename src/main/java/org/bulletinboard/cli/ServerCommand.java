@@ -34,15 +34,18 @@ final class ServerCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER_SERVERS:-tcp://localhost:5556}",
-            description = "Broker endpoint for servers (default: ${DEFAULT-VALUE}).")
+            description = "Broker endpoint for servers; several, comma-separated, or a name that resolves to several"
+                    + " (a headless Service): the server works for every broker (default: ${DEFAULT-VALUE}).")
     String broker;
 
     @Option(names = "--proxy", defaultValue = "${env:BBS_PROXY_PUB:-tcp://localhost:5557}",
-            description = "Proxy endpoint to publish to (default: ${DEFAULT-VALUE}).")
+            description = "Proxy endpoint to publish to; several, comma-separated, or a name that resolves to several:"
+                    + " every publication goes to each (default: ${DEFAULT-VALUE}).")
     String proxy;
 
     @Option(names = "--proxy-subscribers", defaultValue = "${env:BBS_PROXY_SUB:-tcp://localhost:5558}",
-            description = "Proxy endpoint to hear coordinator announcements from (default: ${DEFAULT-VALUE}).")
+            description = "Proxy endpoint to hear coordinator announcements from; several as for --proxy"
+                    + " (default: ${DEFAULT-VALUE}).")
     String proxySubscribers;
 
     @Option(names = "--reference", defaultValue = "${env:BBS_REFERENCE:-tcp://localhost:5559}",

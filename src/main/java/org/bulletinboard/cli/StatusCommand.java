@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = "Print one table of the live servers: rank, coordinator, readiness, clocks, events, heartbeats.")
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--broker", defaultValue = "${env:BBS_BROKER:-tcp://localhost:5555}",
-            description = "Broker endpoint for clients (default: ${DEFAULT-VALUE}).")
+            description = "Broker endpoint for clients; several, comma-separated, or a name that resolves to several, and a"
+                    + " request that one of them leaves unanswered goes on to the next (default: ${DEFAULT-VALUE}).")
     String broker;
 
     @Option(names = "--timeout-ms", defaultValue = "2500", description = "Wait per try (default: ${DEFAULT-VALUE}).")

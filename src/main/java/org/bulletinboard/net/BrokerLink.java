@@ -28,9 +28,9 @@ public final class BrokerLink implements AutoCloseable {
     /**
      * A client request: its route (the tag and the client's envelope, to send back in front of the reply), its frame,
      * the id the broker gave it (null from a classic link), and whether the broker handed it on after a server
-     * holding it was lost (which may have applied it).
+     * holding it was lost (which may have applied it), and the link it came by, which its reply goes back by.
      */
-    public record Request(ZMsg route, byte[] frame, String brokerId, boolean handedOn) {}
+    public record Request(ZMsg route, byte[] frame, String brokerId, boolean handedOn, BrokerLink from) {}
 
     /** The capacity of a classic worker: one request at a time, announced without a capacity frame, untagged. */
     public static final int CLASSIC = 0;
@@ -154,9 +154,9 @@ public final class BrokerLink implements AutoCloseable {
                     message.push(tag);
                 }
                 // What is left of the message: the tag and the client's envelope.
-                return idFrame == null ? new Request(message, request.getData(), null, false)
+                return idFrame == null ? new Request(message, request.getData(), null, false, this)
                         : new Request(message, request.getData(), WorkerFrames.requestIdOf(idFrame),
-                                WorkerFrames.isHandedOn(idFrame));
+                                WorkerFrames.isHandedOn(idFrame), this);
             }
             if (!WorkerFrames.HEARTBEAT.equals(command)) {
                 log.warn("unexpected '{}' from the broker; ignored", command);

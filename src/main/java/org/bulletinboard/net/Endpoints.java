@@ -4,7 +4,10 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.Security;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Turns {@code tcp://name:port} into {@code tcp://address:port} at the moment of connecting. ZeroMQ resolves a
@@ -14,16 +17,18 @@ import java.util.Arrays;
  * resolve and resolve again to follow one that moved ({@link NamedConnection}, {@link LazyPirateClient}).
  */
 public final class Endpoints {
-    /** Resolves a host name; tests put in one of their own to control what resolves, and when. */
+    /** Resolves a host name to every address it has; tests put in one of their own to control what resolves, and when. */
     @FunctionalInterface
     public interface Resolver {
-        InetAddress resolve(String host) throws UnknownHostException;
+        List<InetAddress> resolve(String host) throws UnknownHostException;
     }
 
-    /** The system resolver, preferring an IPv4 address (our sockets do not enable IPv6). */
+    /** The system resolver, IPv4 addresses first (our sockets do not enable IPv6), each once, in a stable order. */
     private static final Resolver SYSTEM = host -> {
-        InetAddress[] all = InetAddress.getAllByName(host);
-        return Arrays.stream(all).filter(Inet4Address.class::isInstance).findFirst().orElse(all[0]);
+        List<InetAddress> all = new ArrayList<>(List.of(InetAddress.getAllByName(host)));
+        all.sort(Comparator.comparing((InetAddress address) -> !(address instanceof Inet4Address))
+                .thenComparing(InetAddress::getHostAddress));
+        return all.stream().distinct().toList();
     };
 
     private static final String TCP = "tcp://";
@@ -47,19 +52,44 @@ public final class Endpoints {
     }
 
     /**
-     * The endpoint with its host resolved now. Endpoints that name no host to look up (an address, a wildcard,
-     * another transport) come back unchanged.
+     * The endpoint with its host resolved now, to its first address. Endpoints that name no host to look up (an
+     * address, a wildcard, another transport) come back unchanged.
      *
      * @throws UnknownHostException if the name does not resolve (yet)
      */
     public static String resolve(String endpoint) throws UnknownHostException {
+        return resolveAll(endpoint).get(0);
+    }
+
+    /**
+     * The endpoint once for each address its host resolves to now (a headless Service names every pod behind it);
+     * an endpoint that names no host comes back alone and unchanged.
+     *
+     * @throws UnknownHostException if the name does not resolve (yet)
+     */
+    public static List<String> resolveAll(String endpoint) throws UnknownHostException {
         if (!namesAHost(endpoint)) {
-            return endpoint;
+            return List.of(endpoint);
         }
         int colon = endpoint.lastIndexOf(':');
-        InetAddress address = resolver.resolve(endpoint.substring(TCP.length(), colon));
-        String literal = address.getHostAddress();
-        return TCP + (address instanceof Inet4Address ? literal : "[" + literal + "]") + endpoint.substring(colon);
+        List<InetAddress> addresses = resolver.resolve(endpoint.substring(TCP.length(), colon));
+        if (addresses.isEmpty()) {
+            throw new UnknownHostException(endpoint + ": no address");
+        }
+        List<String> resolved = new ArrayList<>();
+        for (InetAddress address : addresses) {
+            String literal = address.getHostAddress();
+            resolved.add(TCP + (address instanceof Inet4Address ? literal : "[" + literal + "]") + endpoint.substring(colon));
+        }
+        return resolved;
+    }
+
+    /**
+     * The endpoints of a comma-separated list (several brokers or proxies, each of which may be a name that resolves
+     * to several), blanks dropped.
+     */
+    public static List<String> list(String endpoints) {
+        return Arrays.stream(endpoints.split(",")).map(String::trim).filter(endpoint -> !endpoint.isEmpty()).toList();
     }
 
     /** Whether the endpoint names a host to look up (rather than an address, a wildcard or another transport). */

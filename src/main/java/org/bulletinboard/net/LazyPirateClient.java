@@ -1,6 +1,9 @@
 package org.bulletinboard.net;
 
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.bulletinboard.protocol.Fields;
@@ -14,15 +17,29 @@ import org.zeromq.ZMQ;
  * one sends the request again. The wait is sliced so that a stopping role is not held up by a request in flight.
  * Each fresh socket looks the peer's name up again ({@link Endpoints}), so a peer that moved is found at its new
  * address, and a name that does not resolve yet counts as a try that got no answer. Use it from one thread only.
+ *
+ * <p>A try ends at once, not at its timeout, when the connection it was sent on drops (the peer died or left): the
+ * next try starts within a poll slice. The endpoint may name several peers that serve alike (brokers): a
+ * comma-separated list, each name of which may resolve to several addresses; then a failed try goes on to the next
+ * of them (the guide's Freelance pattern, model one), so a client reaches a live broker within a poll slice of
+ * losing one. Behind one name that routes to several (a Kubernetes Service), the next try's new connection may find
+ * a live one the same way.
  */
 public final class LazyPirateClient implements AutoCloseable {
     private final ZContext context;
+    private static final AtomicLong MONITORS = new AtomicLong();
+
     private final String endpoint;
+    private final List<String> endpoints;
     private final int timeoutMillis;
     private final int attempts;
     private final BooleanSupplier stopping;
     private final long maxFrameBytes;
     private ZMQ.Socket socket;
+    /** Tells of the REQ socket's connection dropping. */
+    private ZMQ.Socket monitor;
+    /** Which of the addresses the endpoints give the next fresh socket goes to: advanced by each failed try. */
+    private int next;
 
     /** @param stopping checked while waiting; once true, the request is abandoned */
     public LazyPirateClient(ZContext context, String endpoint, Duration timeout, int attempts, BooleanSupplier stopping) {
@@ -37,6 +54,7 @@ public final class LazyPirateClient implements AutoCloseable {
         }
         this.context = context;
         this.endpoint = endpoint;
+        this.endpoints = Endpoints.list(endpoint);
         this.timeoutMillis = Math.toIntExact(timeout.toMillis());
         this.attempts = attempts;
         this.stopping = stopping;
@@ -55,15 +73,18 @@ public final class LazyPirateClient implements AutoCloseable {
                 awaitReply(null); // as long as a try that got no answer
                 continue;
             }
+            while (ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
+                // A drop between requests: the socket has reconnected since, and this try goes on the new connection.
+            }
             if (!req.send(payload, 0)) {
-                reset();
+                failed();
                 continue;
             }
             byte[] reply = awaitReply(req);
             if (reply != null) {
                 return reply;
             }
-            reset();
+            failed();
         }
         if (stopping.getAsBoolean()) {
             throw new RequestTimeoutException("request to " + endpoint + " abandoned: stopping");
@@ -93,6 +114,9 @@ public final class LazyPirateClient implements AutoCloseable {
                 }
                 return reply;
             }
+            if (monitor != null && ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
+                return null; // the connection dropped: its peer will not answer this try
+            }
         }
         return null;
     }
@@ -103,13 +127,41 @@ public final class LazyPirateClient implements AutoCloseable {
 
     private ZMQ.Socket socket() throws UnknownHostException {
         if (socket == null) {
-            String address = Endpoints.resolve(endpoint);
+            String address = nextAddress();
             socket = Sockets.create(context, SocketType.REQ, maxFrameBytes);
             socket.setReceiveTimeOut(Math.min(timeoutMillis, Sockets.POLL_MILLIS));
             socket.setSendTimeOut(timeoutMillis);
+            String events = "inproc://lazy-pirate-monitor-" + MONITORS.incrementAndGet();
+            socket.monitor(events, ZMQ.EVENT_DISCONNECTED);
+            monitor = context.createSocket(SocketType.PAIR);
+            monitor.setLinger(0);
+            monitor.connect(events);
             socket.connect(address);
         }
         return socket;
+    }
+
+    /** The address of the peer to try now, the addresses every endpoint resolves to taken in turn. */
+    private String nextAddress() throws UnknownHostException {
+        List<String> addresses = new ArrayList<>();
+        UnknownHostException unresolved = null;
+        for (String named : endpoints) {
+            try {
+                addresses.addAll(Endpoints.resolveAll(named));
+            } catch (UnknownHostException e) {
+                unresolved = e;
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw unresolved != null ? unresolved : new UnknownHostException("no endpoint in '" + endpoint + "'");
+        }
+        return addresses.get(Math.floorMod(next, addresses.size()));
+    }
+
+    /** A try got no answer: the next fresh socket goes to the next peer, if there are several. */
+    private void failed() {
+        next++;
+        reset();
     }
 
     /** Waits one slice of a try (so a stopping role is not held up); false if interrupted. */
@@ -124,6 +176,11 @@ public final class LazyPirateClient implements AutoCloseable {
     }
 
     private void reset() {
+        if (monitor != null) {
+            socket.monitor(null, 0);
+            context.destroySocket(monitor);
+            monitor = null;
+        }
         if (socket != null) {
             context.destroySocket(socket);
             socket = null;

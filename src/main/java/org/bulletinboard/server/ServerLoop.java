@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.bulletinboard.net.BrokerLink;
+import org.bulletinboard.net.BrokerLinks;
 import org.bulletinboard.net.NamedConnection;
 import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
@@ -38,7 +39,7 @@ import org.zeromq.ZMsg;
 
 /**
  * A server's one event loop (the ZeroMQ guide's single-threaded server): one thread owns the socket for other
- * servers (ROUTER), the link to the broker (one DEALER carrying many requests at once), the peer sockets the
+ * servers (ROUTER), the links to the brokers (a DEALER to each, carrying many requests at once), the peer sockets the
  * {@link Replicator} pushes on, and the PUB socket to the proxy, and polls them together. Each pass serves
  * everything waiting, pushes the pass's writes to the peers as one batch each, makes every write of the pass
  * durable with one fsync (group commit, on this thread: no hand-off to a disk thread and back), then sends the
@@ -51,7 +52,7 @@ final class ServerLoop implements AutoCloseable {
     /** Requests the broker may hand this server at once. */
     static final int CAPACITY = 1024;
     /** Wakes the {@code status} thread on close; never served. */
-    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0], null, false);
+    private static final BrokerLink.Request STOP_STATUS = new BrokerLink.Request(null, new byte[0], null, false, null);
     /** Requests read from one socket in one pass: bounds what one busy socket delays. */
     private static final int MAX_PER_PASS = 256;
     /** How often the loop wakes while writes wait for acknowledgements, to time them out. */
@@ -119,7 +120,7 @@ final class ServerLoop implements AutoCloseable {
     private long outOfContactSince;
 
     // Owned by the loop thread.
-    private BrokerLink broker;
+    private BrokerLinks brokers;
     private ZMQ.Socket publisher;
     private NamedConnection proxy;
     private LoopPoller poller;
@@ -169,7 +170,7 @@ final class ServerLoop implements AutoCloseable {
         }
     }
 
-    /** Whether the link to the broker hears it. */
+    /** Whether a broker hears it. */
     boolean brokerConnected() {
         return brokerHeard;
     }
@@ -214,8 +215,8 @@ final class ServerLoop implements AutoCloseable {
         proxy = new NamedConnection(publisher, links.proxyEndpoint(), "proxy", log);
         try {
             while (loop.running() && !storageFailure.isDone()) {
-                if (serveClients && broker == null) {
-                    broker = new BrokerLink(context, links.brokerEndpoint(), links.heartbeatInterval(), CAPACITY);
+                if (serveClients && brokers == null) {
+                    brokers = new BrokerLinks(context, links.brokerEndpoint(), links.heartbeatInterval(), CAPACITY);
                 }
                 loop.poll(pollerFor(loop), timeoutMillis());
                 serve(true);
@@ -236,8 +237,8 @@ final class ServerLoop implements AutoCloseable {
             if (poller != null) {
                 poller.close();
             }
-            if (broker != null) {
-                broker.close();
+            if (brokers != null) {
+                brokers.close();
             }
             parts.replicator().close();
             publisher.close();
@@ -245,7 +246,7 @@ final class ServerLoop implements AutoCloseable {
         }
     }
 
-    /** Briefly while writes wait for acknowledgements; otherwise until a timer of the broker link is due. */
+    /** Briefly while writes wait for acknowledgements; otherwise until a timer of a broker link is due. */
     private long timeoutMillis() {
         Replicator replicator = parts.replicator();
         if (replicator.hasWaiting()) {
@@ -254,13 +255,13 @@ final class ServerLoop implements AutoCloseable {
         if (!replicator.settled() || !proxy.connected()) {
             return Sockets.POLL_MILLIS;
         }
-        return broker == null ? RoleLoop.IDLE_POLL_MILLIS
-                : Math.min(RoleLoop.IDLE_POLL_MILLIS, broker.millisUntilDue(System.nanoTime()));
+        return brokers == null ? RoleLoop.IDLE_POLL_MILLIS
+                : Math.min(RoleLoop.IDLE_POLL_MILLIS, brokers.millisUntilDue(System.nanoTime()));
     }
 
-    /** The poller over the current sockets, made again whenever the broker link changes. */
+    /** The poller over the current sockets, made again whenever the broker links change. */
     private LoopPoller pollerFor(RoleLoop loop) {
-        long brokerGeneration = broker == null ? 0 : broker.generation();
+        long brokerGeneration = brokers == null ? 0 : brokers.generation();
         if (poller == null || brokerGeneration != polledBroker) {
             if (poller != null) {
                 poller.close();
@@ -268,8 +269,8 @@ final class ServerLoop implements AutoCloseable {
             List<ZMQ.Socket> peers = parts.replicator().sockets();
             poller = loop.newPoller();
             poller.register(peerSocket);
-            if (broker != null) {
-                poller.register(broker.socket());
+            if (brokers != null) {
+                brokers.sockets().forEach(socket -> poller.register(socket));
             }
             peers.forEach(socket -> poller.register(socket));
             polledBroker = brokerGeneration;
@@ -293,10 +294,10 @@ final class ServerLoop implements AutoCloseable {
             peerReplies.add(message);
         }
         boolean wrote = false;
-        if (clients && broker != null) {
+        if (clients && brokers != null) {
             BrokerLink.Request request;
             int taken = 0;
-            while (taken++ < MAX_PER_PASS && (request = broker.receive()) != null) {
+            while (taken++ < MAX_PER_PASS && (request = brokers.receive()) != null) {
                 serveClient(request);
             }
             wrote = !heldWrites.isEmpty();
@@ -335,7 +336,7 @@ final class ServerLoop implements AutoCloseable {
         caughtUpThisPass.clear();
         peerReplies.forEach(reply -> reply.send(peerSocket, true));
         peerReplies.clear();
-        readyReplies.forEach(ready -> broker.reply(ready.request(), ready.reply()));
+        readyReplies.forEach(ready -> brokers.reply(ready.request(), ready.reply()));
         readyReplies.clear();
         answerAcknowledged();
     }
@@ -396,15 +397,15 @@ final class ServerLoop implements AutoCloseable {
                     + " write within " + links.ackTimeout().toMillis() + " ms" : "this server stopped hearing enough"
                     + " servers to confirm it";
             for (Write late : unknown) {
-                if (broker != null) {
-                    broker.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), why));
+                if (brokers != null) {
+                    brokers.reply(late.answer().request(), late.unknownOutcome(parts.stamper(), why));
                 }
             }
             unknown.clear();
         }
         for (Write done : acknowledged) {
-            if (broker != null) {
-                broker.reply(done.answer().request(), done.answer().reply());
+            if (brokers != null) {
+                brokers.reply(done.answer().request(), done.answer().reply());
             }
             Event event = done.event();
             if (done.publish() && Publication.isPublished(event) && proxy.maintain()) {
@@ -418,9 +419,9 @@ final class ServerLoop implements AutoCloseable {
 
     private void maintain() {
         long now = System.nanoTime();
-        if (broker != null) {
-            broker.maintain(now);
-            brokerHeard = broker.connected();
+        if (brokers != null) {
+            brokers.maintain(now);
+            brokerHeard = brokers.connected();
         }
         parts.replicator().maintain();
         answerAcknowledged(); // and those given up
@@ -455,10 +456,10 @@ final class ServerLoop implements AutoCloseable {
             // Their clients hear now, so the broker does not hand them to another server to be applied twice.
             parts.replicator().giveUpAll();
             answerAcknowledged();
-            if (broker != null) {
-                broker.leave();
-                broker.close();
-                broker = null;
+            if (brokers != null) {
+                brokers.leave();
+                brokers.close();
+                brokers = null;
             }
             outOfContactSince = 0;
             onQuorumLost.run();
@@ -480,8 +481,8 @@ final class ServerLoop implements AutoCloseable {
         acknowledged.clear();
         parts.replicator().giveUpAll();
         answerAcknowledged();
-        if (broker != null) {
-            broker.leave();
+        if (brokers != null) {
+            brokers.leave();
         }
     }
 
@@ -498,8 +499,8 @@ final class ServerLoop implements AutoCloseable {
             parts.replicator().maintain();
             answerAcknowledged();
         }
-        if (broker != null) {
-            broker.leave();
+        if (brokers != null) {
+            brokers.leave();
         }
     }
 

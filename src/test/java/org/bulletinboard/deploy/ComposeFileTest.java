@@ -43,13 +43,13 @@ class ComposeFileTest {
     private static final String DATA_DIR = "/data";
 
     /**
-     * The roles, with the ports each listens on (by the chart's port names) and how many of each run: the chart's
-     * defaults, servers.replicas 3 and bots.replicas 2.
+     * The roles, with the ports each listens on (by the chart's port names) and how many of each run: servers 3 and
+     * bots 2 as the chart's defaults, and two brokers and two proxies, all active, each a service of its own.
      */
     private enum Role {
         REFERENCE(1, Map.of("reference", 5559)),
-        BROKER(1, Map.of("clients", 5555, "workers", 5556)),
-        PROXY(1, Map.of("publishers", 5557, "subscribers", 5558)),
+        BROKER(2, Map.of("clients", 5555, "workers", 5556)),
+        PROXY(2, Map.of("publishers", 5557, "subscribers", 5558)),
         SERVER(3, Map.of("peers", 5560)),
         BOT(2, Map.of()),
         CLIENT(1, Map.of());
@@ -62,9 +62,23 @@ class ComposeFileTest {
             this.ports = ports;
         }
 
-        /** `bbs <role>`: the command, and the name other services reach a single instance by. */
+        /** `bbs <role>`: the command, and the name other services reach a single instance (or the first) by. */
         String command() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether each instance is a service of its own, named {@code <role>}, {@code <role>-2}, ... */
+        boolean paired() {
+            return this == BROKER || this == PROXY;
+        }
+
+        /** The services other services reach this role's instances by. */
+        List<String> instances() {
+            List<String> names = new ArrayList<>(List.of(command()));
+            for (int i = 2; paired() && i <= replicas; i++) {
+                names.add(command() + "-" + i);
+            }
+            return names;
         }
 
         int port(String name) {
@@ -72,22 +86,33 @@ class ComposeFileTest {
         }
     }
 
-    /** The endpoint variables: the role and port each names, and the roles that read it. */
+    /**
+     * The endpoint variables: the role and port each names, the roles that read it, and whether it lists every
+     * instance (clients try each broker, servers work for each and publish to each proxy) or the first (a subscriber
+     * takes one proxy: each carries every publication).
+     */
     private enum Endpoint {
-        BBS_REFERENCE(Role.REFERENCE, "reference", EnumSet.of(Role.SERVER)),
-        BBS_BROKER(Role.BROKER, "clients", EnumSet.of(Role.BOT, Role.CLIENT)),
-        BBS_BROKER_SERVERS(Role.BROKER, "workers", EnumSet.of(Role.SERVER)),
-        BBS_PROXY_PUB(Role.PROXY, "publishers", EnumSet.of(Role.SERVER)),
-        BBS_PROXY_SUB(Role.PROXY, "subscribers", EnumSet.of(Role.SERVER, Role.CLIENT));
+        BBS_REFERENCE(Role.REFERENCE, "reference", EnumSet.of(Role.SERVER), false),
+        BBS_BROKER(Role.BROKER, "clients", EnumSet.of(Role.BOT, Role.CLIENT), true),
+        BBS_BROKER_SERVERS(Role.BROKER, "workers", EnumSet.of(Role.SERVER), true),
+        BBS_PROXY_PUB(Role.PROXY, "publishers", EnumSet.of(Role.SERVER), true),
+        BBS_PROXY_SUB(Role.PROXY, "subscribers", EnumSet.of(Role.SERVER, Role.CLIENT), false);
 
         final Role target;
         final String port;
         final Set<Role> readers;
+        final boolean every;
 
-        Endpoint(Role target, String port, Set<Role> readers) {
+        Endpoint(Role target, String port, Set<Role> readers, boolean every) {
             this.target = target;
             this.port = port;
             this.readers = readers;
+            this.every = every;
+        }
+
+        String expected() {
+            List<String> names = every ? target.instances() : List.of(target.command());
+            return String.join(",", names.stream().map(name -> "tcp://" + name + ":" + target.port(port)).toList());
         }
     }
 
@@ -144,6 +169,8 @@ class ComposeFileTest {
         services.forEach((name, role) -> {
             if (role.replicas == 1) {
                 assertEquals(role.command(), name, "the service running " + role.command());
+            } else if (role.paired()) {
+                assertTrue(role.instances().contains(name), name + " runs " + role.command());
             }
         });
     }
@@ -177,7 +204,7 @@ class ComposeFileTest {
             Map<String, String> env = environment(name);
             assertEquals(String.valueOf(HTTP_PORT), env.get("BBS_HTTP_PORT"), name + ": BBS_HTTP_PORT");
             for (Endpoint endpoint : Endpoint.values()) {
-                String expected = "tcp://" + endpoint.target.command() + ":" + endpoint.target.port(endpoint.port);
+                String expected = endpoint.expected();
                 if (endpoint.readers.contains(role) || env.containsKey(endpoint.name())) {
                     assertEquals(expected, env.get(endpoint.name()), name + ": " + endpoint);
                 }
@@ -196,7 +223,8 @@ class ComposeFileTest {
                 dependsOn.fields().forEachRemaining(e -> conditions.put(e.getKey(), e.getValue().path("condition").asText()));
             }
             Map<String, String> expected = new TreeMap<>();
-            WAITS_FOR.getOrDefault(role, Set.of()).forEach(other -> expected.put(other.command(), "service_healthy"));
+            WAITS_FOR.getOrDefault(role, Set.of()).forEach(other -> other.instances()
+                    .forEach(instance -> expected.put(instance, "service_healthy")));
             assertEquals(expected, conditions, name + ": depends_on");
         });
     }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.bulletinboard.support.FreePorts;
+import org.bulletinboard.support.TestNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,5 +80,66 @@ class LazyPirateClientTest {
                     () -> assertThrows(RequestTimeoutException.class, () -> client.request(new byte[] {1})));
             assertTrue(e.getMessage().contains("abandoned"), e.getMessage());
         }
+    }
+
+    /**
+     * Two brokers: the first takes the request and dies with it (its connection drops, as a killed process's does),
+     * the second answers. The client goes on to the second as soon as the drop shows, not after its 60 s try.
+     */
+    @Test
+    void aTryWhoseConnectionDropsGoesOnToTheNextBrokerAtOnce() throws Exception {
+        String second = "tcp://127.0.0.1:" + FreePorts.block(1);
+        ZMQ.Socket dying = context.createSocket(SocketType.ROUTER);
+        dying.setLinger(0);
+        dying.bind(endpoint);
+        Thread echo = echoOnce(second);
+        Thread killer = new Thread(() -> {
+            dying.setReceiveTimeOut(10_000);
+            if (dying.recv(0) != null) {
+                context.destroySocket(dying); // the request's connection goes with it
+            }
+        });
+        killer.start();
+        try (LazyPirateClient client = new LazyPirateClient(context, endpoint + "," + second, Duration.ofSeconds(60), 2,
+                () -> false)) {
+            byte[] reply = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.request(new byte[] {7}));
+            assertArrayEquals(new byte[] {7}, reply);
+        }
+        killer.join(10_000);
+        echo.join(10_000);
+    }
+
+    /** A name that resolves to two brokers, only the second of which listens: a failed try goes on to it. */
+    @Test
+    void aNameThatResolvesToSeveralBrokersIsTriedAddressByAddress() throws Exception {
+        int port = FreePorts.block(1);
+        Thread echo = echoOnce("tcp://127.0.0.2:" + port);
+        try (TestNames names = new TestNames();
+             LazyPirateClient client = new LazyPirateClient(context, "tcp://brokers:" + port, Duration.ofMillis(300), 3,
+                     () -> false)) {
+            names.map("brokers", "127.0.0.1", "127.0.0.2");
+            assertArrayEquals(new byte[] {9}, client.request(new byte[] {9}));
+        }
+        echo.join(10_000);
+    }
+
+    /** A REP on {@code endpoint} that answers one request with itself, on a thread and context of its own. */
+    private static Thread echoOnce(String endpoint) throws InterruptedException {
+        CountDownLatch bound = new CountDownLatch(1);
+        Thread echo = new Thread(() -> {
+            try (ZContext echoContext = new ZContext()) {
+                ZMQ.Socket rep = echoContext.createSocket(SocketType.REP);
+                rep.setReceiveTimeOut(15_000);
+                rep.bind(endpoint);
+                bound.countDown();
+                byte[] request = rep.recv(0);
+                if (request != null) {
+                    rep.send(request, 0);
+                }
+            }
+        });
+        echo.start();
+        assertTrue(bound.await(10, TimeUnit.SECONDS));
+        return echo;
     }
 }

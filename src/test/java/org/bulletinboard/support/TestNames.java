@@ -2,6 +2,8 @@ package org.bulletinboard.support;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,16 +14,16 @@ import org.bulletinboard.net.Endpoints;
  * loopback address, and may later move to another. Close it to restore the system resolver.
  */
 public final class TestNames implements AutoCloseable {
-    private final Map<String, String> addresses = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> addresses = new ConcurrentHashMap<>();
     private final AtomicLong lookups = new AtomicLong();
 
     public TestNames() {
         Endpoints.resolveWith(this::resolve);
     }
 
-    /** From now on {@code name} resolves to {@code loopbackAddress}. */
-    public void map(String name, String loopbackAddress) {
-        addresses.put(name, loopbackAddress);
+    /** From now on {@code name} resolves to {@code loopbackAddresses} (several: as a headless Service does). */
+    public void map(String name, String... loopbackAddresses) {
+        addresses.put(name, List.of(loopbackAddresses));
     }
 
     /** How many times a name was looked up. */
@@ -29,13 +31,17 @@ public final class TestNames implements AutoCloseable {
         return lookups.get();
     }
 
-    private InetAddress resolve(String host) throws UnknownHostException {
+    private List<InetAddress> resolve(String host) throws UnknownHostException {
         lookups.incrementAndGet();
-        String address = addresses.get(host);
-        if (address == null) {
+        List<String> mapped = addresses.get(host);
+        if (mapped == null) {
             throw new UnknownHostException(host + ": Name or service not known (not yet, in this test)");
         }
-        return InetAddress.getByName(address);
+        List<InetAddress> resolved = new ArrayList<>();
+        for (String address : mapped) {
+            resolved.add(InetAddress.getByName(address));
+        }
+        return resolved;
     }
 
     @Override
