@@ -163,13 +163,14 @@ The container port every pod exposes for /healthz, /readyz and /metrics.
 {{- end }}
 
 {{/*
-Affinity of the servers: servers.affinity if set, else the anti-affinity preset, which spreads the servers over
-nodes ("soft": preferred, "hard": required) so one node's loss takes one replica of the board, not all.
+Affinity of a role's pods: <role>.affinity if set, else its anti-affinity preset, which spreads the role's pods
+over nodes ("soft": preferred, "hard": required) so one node's loss takes one of them, not all.
+Call with (dict "ctx" $ "component" "server" "role" .Values.servers).
 */}}
-{{- define "bulletinboard.serverAffinity" -}}
-{{- if .Values.servers.affinity }}
-{{- toYaml .Values.servers.affinity }}
-{{- else if eq .Values.servers.podAntiAffinityPreset "soft" }}
+{{- define "bulletinboard.spreadAffinity" -}}
+{{- if .role.affinity }}
+{{- toYaml .role.affinity }}
+{{- else if eq .role.podAntiAffinityPreset "soft" }}
 podAntiAffinity:
   preferredDuringSchedulingIgnoredDuringExecution:
     - weight: 100
@@ -177,13 +178,30 @@ podAntiAffinity:
         topologyKey: kubernetes.io/hostname
         labelSelector:
           matchLabels:
-            {{- include "bulletinboard.selectorLabels" (dict "ctx" . "component" "server") | nindent 12 }}
-{{- else if eq .Values.servers.podAntiAffinityPreset "hard" }}
+            {{- include "bulletinboard.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 12 }}
+{{- else if eq .role.podAntiAffinityPreset "hard" }}
 podAntiAffinity:
   requiredDuringSchedulingIgnoredDuringExecution:
     - topologyKey: kubernetes.io/hostname
       labelSelector:
         matchLabels:
-          {{- include "bulletinboard.selectorLabels" (dict "ctx" . "component" "server") | nindent 10 }}
+          {{- include "bulletinboard.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 10 }}
 {{- end }}
+{{- end }}
+
+{{/*
+A PodDisruptionBudget over a role's pods, if <role>.pdb.enabled (and, for brokers and proxies, more than one runs):
+voluntary disruptions (drains, evictions) take at most maxUnavailable of them at a time.
+Call with (dict "ctx" $ "component" "broker" "role" .Values.broker "suffix" "-broker").
+*/}}
+{{- define "bulletinboard.pdb" -}}
+apiVersion: {{ include "bulletinboard.pdb.apiVersion" .ctx }}
+kind: PodDisruptionBudget
+metadata:
+  {{- include "bulletinboard.metadata" . | nindent 2 }}
+spec:
+  maxUnavailable: {{ .role.pdb.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "bulletinboard.selectorLabels" . | nindent 6 }}
 {{- end }}

@@ -67,9 +67,13 @@ class ChartDefaultsTest {
                         "Deployment/bulletinboard-client",
                         "StatefulSet/bulletinboard-server",
                         "PodDisruptionBudget/bulletinboard-server",
+                        "PodDisruptionBudget/bulletinboard-broker",
+                        "PodDisruptionBudget/bulletinboard-proxy",
                         "Service/bulletinboard-reference",
                         "Service/bulletinboard-broker",
                         "Service/bulletinboard-proxy",
+                        "Service/bulletinboard-broker-headless",
+                        "Service/bulletinboard-proxy-headless",
                         "Service/bulletinboard-server-headless")),
                 rendered.names());
     }
@@ -231,9 +235,9 @@ class ChartDefaultsTest {
                 Map.entry("BBS_LOG_LEVEL", "INFO"),
                 Map.entry("BBS_LOG_FORMAT", "text"),
                 Map.entry("JAVA_OPTS", "-XX:MaxRAMPercentage=75 -XX:MaxTenuringThreshold=1 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData"),
-                Map.entry("BBS_BROKER", "tcp://bulletinboard-broker:5555"),
-                Map.entry("BBS_BROKER_SERVERS", "tcp://bulletinboard-broker:5556"),
-                Map.entry("BBS_PROXY_PUB", "tcp://bulletinboard-proxy:5557"),
+                Map.entry("BBS_BROKER", "tcp://bulletinboard-broker-headless:5555"),
+                Map.entry("BBS_BROKER_SERVERS", "tcp://bulletinboard-broker-headless:5556"),
+                Map.entry("BBS_PROXY_PUB", "tcp://bulletinboard-proxy-headless:5557"),
                 Map.entry("BBS_PROXY_SUB", "tcp://bulletinboard-proxy:5558"),
                 Map.entry("BBS_REFERENCE", "tcp://bulletinboard-reference:5559"),
                 Map.entry("BBS_DATA", "/data"),
@@ -279,8 +283,8 @@ class ChartDefaultsTest {
     void rolesRunTheContractsReplicas() {
         assertAll(
                 () -> assertEquals(1, rendered.get(Deployment.class, "bulletinboard-reference").getSpec().getReplicas()),
-                () -> assertEquals(1, rendered.get(Deployment.class, "bulletinboard-broker").getSpec().getReplicas()),
-                () -> assertEquals(1, rendered.get(Deployment.class, "bulletinboard-proxy").getSpec().getReplicas()),
+                () -> assertEquals(2, rendered.get(Deployment.class, "bulletinboard-broker").getSpec().getReplicas()),
+                () -> assertEquals(2, rendered.get(Deployment.class, "bulletinboard-proxy").getSpec().getReplicas()),
                 () -> assertEquals(2, rendered.get(Deployment.class, "bulletinboard-bot").getSpec().getReplicas()));
         assertEquals(List.of(new EnvVar("BBS_BOT_INTERVAL_MS", "500", null)), rendered.container("bulletinboard-bot").getEnv());
     }

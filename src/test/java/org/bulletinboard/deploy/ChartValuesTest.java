@@ -31,16 +31,25 @@ class ChartValuesTest {
         Chart.KUBE_CURRENT + ", policy/v1"})
     void disruptionBudgetUsesThePolicyApiTheClusterServes(String kubeVersion, String apiVersion) {
         Rendered rendered = Chart.render(t -> t.withKubeVersion(kubeVersion));
-        HasMetadata pdb = rendered.objects().stream().filter(o -> o.getKind().equals("PodDisruptionBudget"))
-                .findFirst().orElseThrow();
-        assertEquals(apiVersion, pdb.getApiVersion());
-        assertEquals("bulletinboard-server", pdb.getMetadata().getName());
+        List<HasMetadata> budgets = rendered.objects().stream().filter(o -> o.getKind().equals("PodDisruptionBudget"))
+                .toList();
+        assertEquals(Set.of("bulletinboard-server", "bulletinboard-broker", "bulletinboard-proxy"),
+                budgets.stream().map(pdb -> pdb.getMetadata().getName()).collect(Collectors.toSet()));
+        budgets.forEach(pdb -> assertEquals(apiVersion, pdb.getApiVersion(), pdb.getMetadata().getName()));
     }
 
     @Test
     void disruptionBudgetCanBeLeftOut() {
-        Rendered rendered = Chart.render(t -> t.set("servers.pdb.enabled", false));
+        Rendered rendered = Chart.render(t -> t.set("servers.pdb.enabled", false).set("broker.pdb.enabled", false)
+                .set("proxy.pdb.enabled", false));
         assertTrue(rendered.objects().stream().noneMatch(o -> o.getKind().equals("PodDisruptionBudget")));
+    }
+
+    @Test
+    void aSingleBrokerOrProxyHasNoDisruptionBudget() {
+        Rendered rendered = Chart.render(t -> t.set("broker.replicas", 1).set("proxy.replicas", 1));
+        assertEquals(List.of("bulletinboard-server"), rendered.objects().stream()
+                .filter(o -> o.getKind().equals("PodDisruptionBudget")).map(o -> o.getMetadata().getName()).toList());
     }
 
     @Test
@@ -93,7 +102,7 @@ class ChartValuesTest {
         assertEquals("tcp://$(POD_NAME).board-server-headless.$(POD_NAMESPACE).svc.cluster.local:5560",
                 env(rendered, "board-server").get("BBS_PEER_ADDRESS"));
         Map<String, String> data = rendered.get(ConfigMap.class, "board-config").getData();
-        assertEquals("tcp://board-broker:5555", data.get("BBS_BROKER"));
+        assertEquals("tcp://board-broker-headless:5555", data.get("BBS_BROKER"));
         assertEquals("tcp://board-reference:5559", data.get("BBS_REFERENCE"));
     }
 
