@@ -72,6 +72,8 @@ class KubernetesClusterIT {
      * Values of every install and upgrade: the drills write thousands of posts to one channel, and the check that
      * each acknowledged one is held needs them all kept (retention is tested apart).
      */
+    /** Generous for a 2-core machine running Kubernetes and the load; one broker was 5.7-8.5 s. */
+    private static final Duration BROKER_GAP_BOUND = Duration.ofSeconds(5);
     private static final Map<String, Object> ALWAYS = Map.of("config.historyKeep", 100_000);
 
     private K3sContainer k3s;
@@ -209,15 +211,19 @@ class KubernetesClusterIT {
             writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
             assertHeldExactlyOnceEverywhere(writer.acknowledged(), 3);
 
-            // The broker pod deleted: clients are answered again once its replacement serves.
-            Pod oldBroker = ClusterNode.pods(kube, NAMESPACE, RELEASE, "broker").get(0);
+            // The broker pod the writer reaches deleted: the writer goes on through the other broker, and the
+            // Deployment replaces the deleted one.
+            String oldBroker = readyPod("broker");
             long brokerDeleted = System.nanoTime();
-            kube.pods().inNamespace(NAMESPACE).withName(oldBroker.getMetadata().getName()).delete();
-            awaitNewPod("broker", oldBroker.getMetadata().getName());
-            Await.until(Duration.ofSeconds(120), "writes acknowledged through the new broker",
-                    () -> writer.acknowledgedSince(System.nanoTime() - Duration.ofSeconds(5).toNanos()) >= 20);
-            System.out.printf("broker deleted: clients went at most %d ms without an answer%n",
-                    writer.longestSilenceMillisSince(brokerDeleted));
+            kube.pods().inNamespace(NAMESPACE).withName(oldBroker).delete();
+            Await.until(READY, "writes acknowledged after the broker pod was deleted",
+                    () -> writer.acknowledgedSince(brokerDeleted) >= 20);
+            long brokerGap = writer.longestSilenceMillisSince(brokerDeleted);
+            System.out.printf("broker deleted: clients went at most %d ms without an answer%n", brokerGap);
+            Await.until(READY, "the deleted broker replaced", () -> ClusterNode.pods(kube, NAMESPACE, RELEASE, "broker")
+                    .stream().filter(pod -> !pod.getMetadata().getName().equals(oldBroker)).filter(ClusterNode::ready)
+                    .count() >= 2);
+            assertTrue(brokerGap < BROKER_GAP_BOUND.toMillis(), "clients went " + brokerGap + " ms without an answer");
 
             // A configuration change rolls every pod, the servers one at a time.
             long rolling = System.nanoTime();
@@ -316,14 +322,6 @@ class KubernetesClusterIT {
 
     private BoardClient client() {
         return new BoardClient(context, broker.endpoint(), Stamper.systemClock(), Duration.ofSeconds(3), 5, () -> false);
-    }
-
-    /** Waits until a component's only pod is another than {@code oldName} (a Deployment's new name) and ready. */
-    private void awaitNewPod(String component, String oldName) {
-        Await.until(READY, component + " replaced and ready", () -> {
-            String ready = readyPod(component);
-            return ready != null && !ready.equals(oldName);
-        });
     }
 
     /** Waits until the pod named {@code name} is a new one (another uid) and ready. */
