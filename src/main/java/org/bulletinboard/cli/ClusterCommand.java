@@ -46,6 +46,16 @@ final class ClusterCommand implements Callable<Integer> {
                     + " spreads every request to the least loaded (default: ${DEFAULT-VALUE}).")
     int pack;
 
+    @Option(names = "--brokers", defaultValue = "1",
+            description = "Brokers, all active: every server works for each and clients go on to the next when theirs is"
+                    + " lost; the first on the base port, the others after the servers' ports (default: ${DEFAULT-VALUE}).")
+    int brokers;
+
+    @Option(names = "--proxies", defaultValue = "1",
+            description = "Proxies, all active: every server publishes to each; subscribers use the first"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int proxies;
+
     @Option(names = "--history-keep", defaultValue = "${env:BBS_HISTORY_KEEP:-1000}",
             description = "Posts each channel and messages each inbox keep, the newest in history order"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -62,7 +72,7 @@ final class ClusterCommand implements Callable<Integer> {
         EmbeddedCluster.Config config = new EmbeddedCluster.Config(bindHost, "127.0.0.1", basePort, dataRoot,
                 servers, bots, defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.ackTimeout(),
                 Duration.ofMillis(botIntervalMillis), List.of(), httpBasePort, ack, pack,
-                BoardStore.Settings.defaults().withHistoryKeep(historyKeep));
+                BoardStore.Settings.defaults().withHistoryKeep(historyKeep), new EmbeddedCluster.Fronts(brokers, proxies));
         UntilStopped until = UntilStopped.install("cluster", "cluster");
         until.add(EmbeddedCluster.start(config));
         return until.await();

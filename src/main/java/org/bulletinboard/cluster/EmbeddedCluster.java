@@ -45,11 +45,13 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param httpBasePort the first of the roles' health endpoints' ports; 0 for none
      * @param brokerPack  requests the broker packs onto one server before the next gets any
      * @param storage     how the servers keep their data
+     * @param fronts      how many brokers and proxies run, all active; those beyond the first take ports after the
+     *                    servers' (see {@link #brokerPort}, {@link #proxyPort})
      */
     public record Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
                          Duration heartbeatInterval, Duration heartbeatTimeout, Duration ackTimeout,
                          Duration botInterval, List<BoardServer.ClockSettings> clocks, int httpBasePort,
-                         AckRule ackRule, int brokerPack, BoardStore.Settings storage) {
+                         AckRule ackRule, int brokerPack, BoardStore.Settings storage, Fronts fronts) {
 
         /** With the broker's default packing. */
         public Config(String bindHost, String connectHost, int basePort, Path dataRoot, int servers, int bots,
@@ -58,7 +60,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                       AckRule ackRule) {
             this(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval, heartbeatTimeout,
                     ackTimeout, botInterval, clocks, httpBasePort, ackRule, Broker.DEFAULT_PACK,
-                    BoardStore.Settings.defaults());
+                    BoardStore.Settings.defaults(), Fronts.ONE);
         }
 
         public static Config defaults(int basePort, Path dataRoot) {
@@ -76,31 +78,70 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         public Config withClocks(List<BoardServer.ClockSettings> settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule, brokerPack, storage);
+                    heartbeatTimeout, ackTimeout, botInterval, List.copyOf(settings), httpBasePort, ackRule, brokerPack, storage, fronts);
         }
 
         /** Health endpoints for every role, on consecutive ports from {@code port}. */
         public Config withHttp(int port) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule, brokerPack, storage);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, port, ackRule, brokerPack, storage, fronts);
         }
 
         /** Writes answered once the peers this rule asks for have acknowledged them. */
         public Config withAckRule(AckRule rule) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule, brokerPack, storage);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, rule, brokerPack, storage, fronts);
         }
 
         /** Requests the broker packs onto one server before the next gets any ({@link Broker.Config#pack}). */
         public Config withBrokerPack(int pack) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, pack, storage);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, pack, storage, fronts);
         }
 
         /** How the servers keep their data. */
         public Config withStorage(BoardStore.Settings settings) {
             return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
-                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, brokerPack, settings);
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, brokerPack, settings, fronts);
+        }
+
+        /** Runs {@code brokers} brokers and {@code proxies} proxies: servers work for every broker and publish to every proxy. */
+        public Config withFronts(int brokers, int proxies) {
+            return new Config(bindHost, connectHost, basePort, dataRoot, servers, bots, heartbeatInterval,
+                    heartbeatTimeout, ackTimeout, botInterval, clocks, httpBasePort, ackRule, brokerPack, storage,
+                    new Fronts(brokers, proxies));
+        }
+
+        /**
+         * The port of broker {@code index}'s clients' socket; its workers' socket is the next. The first broker's
+         * are the base port and the next; the others' follow the servers' peer ports.
+         */
+        int brokerPort(int index) {
+            return index == 0 ? basePort : basePort + portCount(servers) + 2 * (index - 1);
+        }
+
+        /** The port of proxy {@code index}'s publishers' socket; its subscribers' socket is the next. */
+        int proxyPort(int index) {
+            return index == 0 ? basePort + 2 : basePort + portCount(servers) + 2 * (fronts.brokers() - 1) + 2 * (index - 1);
+        }
+
+        /** Ports this cluster takes from its base port. */
+        public int ports() {
+            return portCount(servers) + 2 * (fronts.brokers() - 1) + 2 * (fronts.proxies() - 1);
+        }
+
+        /** Every broker's socket for servers, comma-separated. */
+        String workerEndpoints() {
+            return joined(fronts.brokers(), index -> connect(brokerPort(index) + 1));
+        }
+
+        /** Every proxy's socket for publishers, comma-separated. */
+        String publisherEndpoints() {
+            return joined(fronts.proxies(), index -> connect(proxyPort(index)));
+        }
+
+        private static String joined(int count, java.util.function.IntFunction<String> endpoint) {
+            return String.join(",", java.util.stream.IntStream.range(0, count).mapToObj(endpoint).toList());
         }
 
         /** Ports the health endpoints of a cluster of {@code servers} servers and {@code bots} bots take. */
@@ -122,8 +163,9 @@ public final class EmbeddedCluster implements AutoCloseable {
             return 5 + servers;
         }
 
+        /** Every broker's socket for clients, comma-separated: a client goes on to the next when one is lost. */
         public String clientEndpoint() {
-            return connect(basePort);
+            return joined(fronts.brokers(), index -> connect(brokerPort(index)));
         }
 
         public String subscriberEndpoint() {
@@ -139,6 +181,17 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
     }
 
+    /** How many brokers and proxies run. */
+    public record Fronts(int brokers, int proxies) {
+        public static final Fronts ONE = new Fronts(1, 1);
+
+        public Fronts {
+            if (brokers < 1 || proxies < 1) {
+                throw new IllegalArgumentException("at least one broker and one proxy: " + brokers + ", " + proxies);
+            }
+        }
+    }
+
     private final Config config;
     private final ServerSupervisor[] servers;
     private final HealthEndpoint[] serverEndpoints;
@@ -149,8 +202,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final List<HealthEndpoint> endpoints = new ArrayList<>();
     private final Map<String, Integer> httpPorts = new ConcurrentHashMap<>();
     private ReferenceServer reference;
-    private Broker broker;
-    private PubSubProxy proxy;
+    private final List<Broker> brokers = new ArrayList<>();
+    private final List<PubSubProxy> proxies = new ArrayList<>();
 
     private EmbeddedCluster(Config config) {
         this.config = config;
@@ -174,13 +227,22 @@ public final class EmbeddedCluster implements AutoCloseable {
             cluster.reference = ReferenceServer.start(
                     new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()), metrics);
             cluster.serve("reference", "reference", 0, Optional::empty, metrics);
-            metrics = cluster.registry("broker", "broker");
-            cluster.broker = Broker.start(new Broker.Config(config.bind(base), config.bind(base + 1),
-                    config.heartbeatInterval(), config.brokerPack()), metrics);
-            cluster.serve("broker", "broker", 1, Optional::empty, metrics);
-            metrics = cluster.registry("proxy", "proxy");
-            cluster.proxy = PubSubProxy.start(new PubSubProxy.Config(config.bind(base + 2), config.bind(base + 3)), metrics);
-            cluster.serve("proxy", "proxy", 2, Optional::empty, metrics);
+            // Health endpoints: the first broker and proxy at 1 and 2, the others after the servers' and bots'.
+            int extraHttp = 3 + config.servers() + config.bots();
+            for (int i = 0; i < config.fronts().brokers(); i++) {
+                String name = i == 0 ? "broker" : "broker-" + (i + 1);
+                metrics = cluster.registry("broker", name);
+                cluster.brokers.add(Broker.start(new Broker.Config(config.bind(config.brokerPort(i)),
+                        config.bind(config.brokerPort(i) + 1), config.heartbeatInterval(), config.brokerPack()), metrics));
+                cluster.serve("broker", name, i == 0 ? 1 : extraHttp++, Optional::empty, metrics);
+            }
+            for (int i = 0; i < config.fronts().proxies(); i++) {
+                String name = i == 0 ? "proxy" : "proxy-" + (i + 1);
+                metrics = cluster.registry("proxy", name);
+                cluster.proxies.add(PubSubProxy.start(new PubSubProxy.Config(config.bind(config.proxyPort(i)),
+                        config.bind(config.proxyPort(i) + 1)), metrics));
+                cluster.serve("proxy", name, i == 0 ? 2 : extraHttp++, Optional::empty, metrics);
+            }
             for (int i = 0; i < config.servers(); i++) {
                 cluster.startServer(i);
             }
@@ -194,8 +256,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                 cluster.bots.add(Bot.start(new Bot.Config(config.clientEndpoint(), name, config.botInterval(), 10, 0), metrics));
                 cluster.serve("bot", name, 3 + config.servers() + i, Optional::empty, metrics);
             }
-            log.info("cluster up: clients connect to {}, subscribers to {}",
-                    config.clientEndpoint(), config.subscriberEndpoint());
+            log.info("cluster up: clients connect to {}, subscribers to {}; servers publish to {}",
+                    config.clientEndpoint(), config.subscriberEndpoint(), config.publisherEndpoints());
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -249,6 +311,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         return List.copyOf(bots);
     }
 
+    /** Stops broker {@code index} (as a crash would, for its clients: its connections drop); the others serve on. */
+    public void stopBroker(int index) {
+        closeQuietly(brokers.get(index));
+    }
+
     /** The health endpoint's port of a role's node ("reference", "broker", "proxy", "server-1", a bot's name). */
     public int httpPort(String node) {
         Integer port = httpPorts.get(node);
@@ -281,7 +348,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         PrometheusMeterRegistry metrics = RoleMetrics.registry("server", serverName(index));
         serverMetrics[index] = metrics;
         servers[index] = ServerSupervisor.start(new BoardServer.Config(serverName(index), dataDir(index),
-                config.connect(base + 1), config.connect(base + 2), config.connect(base + 3), config.connect(base + 4),
+                config.workerEndpoints(), config.publisherEndpoints(), config.connect(base + 3), config.connect(base + 4),
                 config.bind(peerPort), config.connect(peerPort), peers(), config.heartbeatInterval(), config.ackTimeout(),
                 config.heartbeatInterval().multipliedBy(BoardServer.CATCH_UP_EVERY_HEARTBEATS), config.ackRule(),
                 config.clock(index), config.storage()), DataDirectoryLock.take(dataDir(index)), metrics);
@@ -342,9 +409,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         for (int i = 0; i < servers.length; i++) {
             stopServer(i);
         }
-        for (AutoCloseable role : new AutoCloseable[] {proxy, broker, reference}) {
-            closeQuietly(role);
-        }
+        proxies.forEach(EmbeddedCluster::closeQuietly);
+        brokers.forEach(EmbeddedCluster::closeQuietly);
+        closeQuietly(reference);
         endpoints.forEach(HealthEndpoint::close);
         registries.forEach(PrometheusMeterRegistry::close);
         log.info("cluster stopped");
