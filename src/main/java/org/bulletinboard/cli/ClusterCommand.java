@@ -62,8 +62,8 @@ final class ClusterCommand implements Callable<Integer> {
     int historyKeep;
 
     @Option(names = "--http-base-port", defaultValue = "${env:BBS_HTTP_BASE_PORT:-0}",
-            description = "Health endpoints of the roles (reference, broker, proxy, servers, bots) on consecutive "
-                    + "ports from this one; 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Health endpoints of the roles (reference, broker, proxy, servers, bots, then the other brokers"
+                    + " and proxies) on consecutive ports from this one; 0 for none (default: ${DEFAULT-VALUE}).")
     int httpBasePort;
 
     @Override

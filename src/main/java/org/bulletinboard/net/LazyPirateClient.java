@@ -18,12 +18,12 @@ import org.zeromq.ZMQ;
  * Each fresh socket looks the peer's name up again ({@link Endpoints}), so a peer that moved is found at its new
  * address, and a name that does not resolve yet counts as a try that got no answer. Use it from one thread only.
  *
- * <p>A try ends at once, not at its timeout, when the connection it was sent on drops (the peer died or left): the
- * next try starts within a poll slice. The endpoint may name several peers that serve alike (brokers): a
- * comma-separated list, each name of which may resolve to several addresses; then a failed try goes on to the next
- * of them (the guide's Freelance pattern, model one), so a client reaches a live broker within a poll slice of
- * losing one. Behind one name that routes to several (a Kubernetes Service), the next try's new connection may find
- * a live one the same way.
+ * <p>The endpoint may name several peers that serve alike (brokers): a comma-separated list, each name of which may
+ * resolve to several addresses. Then a failed try goes on to the next of them (the guide's Freelance pattern, model
+ * one), and a try ends at once, not at its timeout, when its connection drops (the peer died or left), so a client
+ * reaches a live broker within a poll slice of losing one. With one peer a try always waits its timeout: ZeroMQ may
+ * tell of a drop of an earlier connection while the request is in flight on a good one, which would cost a client
+ * with one try its answer.
  */
 public final class LazyPirateClient implements AutoCloseable {
     private final ZContext context;
@@ -36,10 +36,11 @@ public final class LazyPirateClient implements AutoCloseable {
     private final BooleanSupplier stopping;
     private final long maxFrameBytes;
     private ZMQ.Socket socket;
-    /** Tells of the REQ socket's connection dropping. */
+    /** Tells of the REQ socket's connection dropping; only with several peers to go on to. */
     private ZMQ.Socket monitor;
     /** Which of the addresses the endpoints give the next fresh socket goes to: advanced by each failed try. */
     private int next;
+    private boolean severalPeers;
 
     /** @param stopping checked while waiting; once true, the request is abandoned */
     public LazyPirateClient(ZContext context, String endpoint, Duration timeout, int attempts, BooleanSupplier stopping) {
@@ -73,7 +74,7 @@ public final class LazyPirateClient implements AutoCloseable {
                 awaitReply(null); // as long as a try that got no answer
                 continue;
             }
-            while (ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
+            while (monitor != null && ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
                 // A drop between requests: the socket has reconnected since, and this try goes on the new connection.
             }
             if (!req.send(payload, 0)) {
@@ -131,11 +132,13 @@ public final class LazyPirateClient implements AutoCloseable {
             socket = Sockets.create(context, SocketType.REQ, maxFrameBytes);
             socket.setReceiveTimeOut(Math.min(timeoutMillis, Sockets.POLL_MILLIS));
             socket.setSendTimeOut(timeoutMillis);
-            String events = "inproc://lazy-pirate-monitor-" + MONITORS.incrementAndGet();
-            socket.monitor(events, ZMQ.EVENT_DISCONNECTED);
-            monitor = context.createSocket(SocketType.PAIR);
-            monitor.setLinger(0);
-            monitor.connect(events);
+            if (severalPeers) {
+                String events = "inproc://lazy-pirate-monitor-" + MONITORS.incrementAndGet();
+                socket.monitor(events, ZMQ.EVENT_DISCONNECTED);
+                monitor = context.createSocket(SocketType.PAIR);
+                monitor.setLinger(0);
+                monitor.connect(events);
+            }
             socket.connect(address);
         }
         return socket;
@@ -155,6 +158,7 @@ public final class LazyPirateClient implements AutoCloseable {
         if (addresses.isEmpty()) {
             throw unresolved != null ? unresolved : new UnknownHostException("no endpoint in '" + endpoint + "'");
         }
+        severalPeers = addresses.size() > 1;
         return addresses.get(Math.floorMod(next, addresses.size()));
     }
 
