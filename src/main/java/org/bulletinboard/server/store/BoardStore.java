@@ -96,8 +96,8 @@ public final class BoardStore implements AutoCloseable {
     public record Commit(Event event, boolean duplicate) {}
 
     /**
-     * The latest checkpoint on disk: where it reaches and what it covers; its parts, for peers that take it, are
-     * made when first asked for and kept while memory allows.
+     * The latest checkpoint on disk: where it reaches and what it covers; its parts, for peers that take it, are made
+     * with it and kept while memory allows (read back from its file if memory let them go).
      */
     private static final class Published {
         final long at;

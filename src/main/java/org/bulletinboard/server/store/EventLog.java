@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -102,13 +104,9 @@ final class EventLog implements AutoCloseable {
             }
             bases = List.of(0L);
         }
-        ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+        ConcurrentSkipListMap<Long, Segment> segments = openSegments(bases, base -> segmentFile(dir, base),
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            for (long base : bases) {
-                Path file = segmentFile(dir, base);
-                segments.put(base, new Segment(base, file, FileChannel.open(file,
-                        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)));
-            }
             Segment last = segments.lastEntry().getValue();
             last.channel().force(true);
             checkContiguous(dir, segments, from);
@@ -123,10 +121,39 @@ final class EventLog implements AutoCloseable {
             last.channel().position(validLength - last.base());
             return new EventLog(dir, segmentBytes, segments, validLength);
         } catch (IOException | RuntimeException e) {
-            for (Segment segment : segments.values()) {
-                segment.channel().close();
-            }
+            closeAll(segments);
             throw e;
+        }
+    }
+
+    /** Opens the files of the segments at {@code bases}; if one fails, closes those opened before it. */
+    private static ConcurrentSkipListMap<Long, Segment> openSegments(List<Long> bases, LongFunction<Path> file,
+                                                                     OpenOption... options) throws IOException {
+        ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+        try {
+            for (long base : bases) {
+                Path path = file.apply(base);
+                segments.put(base, new Segment(base, path, FileChannel.open(path, options)));
+            }
+            return segments;
+        } catch (IOException | RuntimeException e) {
+            closeAll(segments);
+            throw e;
+        }
+    }
+
+    /** Closes every segment's file, all of them even if one fails; then throws the first failure. */
+    private static void closeAll(Map<Long, Segment> segments) throws IOException {
+        IOException first = null;
+        for (Segment segment : segments.values()) {
+            try {
+                segment.channel().close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -161,25 +188,21 @@ final class EventLog implements AutoCloseable {
      */
     static void read(Path dir, long from, long until, Reader reader) throws IOException {
         Path unsegmented = dir.resolve(UNSEGMENTED);
-        List<Long> bases = Files.exists(unsegmented) ? List.of(0L) : Files.isDirectory(dir) ? bases(dir) : List.of();
+        boolean fromBeforeSegments = Files.exists(unsegmented);
+        List<Long> bases = fromBeforeSegments ? List.of(0L) : Files.isDirectory(dir) ? bases(dir) : List.of();
         if (bases.isEmpty()) {
             if (from > 0) {
                 throw new IOException(dir + " holds no log, but the checkpoint covers " + from + " bytes of it");
             }
             return;
         }
-        ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+        ConcurrentSkipListMap<Long, Segment> segments = openSegments(bases,
+                base -> fromBeforeSegments ? unsegmented : segmentFile(dir, base), StandardOpenOption.READ);
         try {
-            for (long base : bases) {
-                Path file = Files.exists(unsegmented) ? unsegmented : segmentFile(dir, base);
-                segments.put(base, new Segment(base, file, FileChannel.open(file, StandardOpenOption.READ)));
-            }
             checkContiguous(dir, segments, from);
             replay(segments, from, until, reader);
         } finally {
-            for (Segment segment : segments.values()) {
-                segment.channel().close();
-            }
+            closeAll(segments);
         }
     }
 
@@ -477,16 +500,6 @@ final class EventLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (Segment segment : segments.values()) {
-            try {
-                segment.channel().close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        closeAll(segments);
     }
 }
