@@ -32,6 +32,7 @@ public final class BrokerLinks implements AutoCloseable {
     private final List<BrokerLink> inTurn = new ArrayList<>(); // the links, for reading them in turn
     private final StateLog states = new StateLog(log);
     private long nextResolve;
+    /** Links opened and closed, plus the socket generations of those closed: see {@link #generation()}. */
     private long changes;
     private int nextToRead;
 
@@ -76,7 +77,8 @@ public final class BrokerLinks implements AutoCloseable {
             }
             log.info("broker at {} is gone from {}; its link closes", entry.getKey(), endpoints);
             entry.getValue().close();
-            changes++;
+            // Its socket generations stay counted: the sum in generation() then only ever grows.
+            changes += 1 + entry.getValue().generation();
             return true;
         });
         inTurn.clear();
@@ -100,7 +102,10 @@ public final class BrokerLinks implements AutoCloseable {
         return due;
     }
 
-    /** Changes whenever a link opens, closes or makes a new socket: the owner polls {@link #sockets()} anew then. */
+    /**
+     * Grows whenever a link opens, closes or makes a new socket: the owner polls {@link #sockets()} anew then. (A
+     * closed link's generations move into {@code changes}, so closing one never leaves the sum where it was.)
+     */
     public long generation() {
         long generation = changes;
         for (BrokerLink link : links.values()) {
