@@ -27,9 +27,9 @@ import org.zeromq.ZContext;
  * (its version vector, and the events it holds above gaps); a round at start and then every {@code interval}. A peer
  * whose log no longer holds some of them (they are behind its latest checkpoint) hands over that checkpoint first,
  * part by part: its events are applied as they come, the rest is adopted once every part is in
- * ({@link BoardStore#adopt}). Events go to the log through {@code applier}, the thread that writes it. The server is ready once a round has caught it up from
- * a quorum of the configured servers (itself included), so it holds every write acknowledged before it started:
- * each was on a quorum, and two quorums meet. Rounds are tried again every {@link #RETRY} until then, for as long
+ * ({@link BoardStore#adopt}). Events go to the log through {@code applier}, the thread that writes it. The server
+ * is ready once a round has caught it up from a quorum of the configured servers (itself included), so it holds
+ * every write acknowledged before it started: each was on a quorum, and two quorums meet. Rounds are tried again every {@link #RETRY} until then, for as long
  * as it takes ({@link #progress} says how it goes). A server that stopped serving because it heard too few peers
  * ({@link #catchUpAgain}) goes through the same again. One thread, which keeps a connection to each peer between
  * rounds.
