@@ -20,17 +20,24 @@ import org.bulletinboard.protocol.Services;
  * catch-up a wiped peer makes, from the start), and a whole board (every user and channel, every channel's history, the inbox of
  * each user asked for, page by page), from one server alone or, through the broker, as clients see it.
  */
-final class BoardReader {
+public final class BoardReader {
     private BoardReader() {}
 
+    /** Asks a source a service and returns the reply's data; a refusal is thrown. */
+    @FunctionalInterface
+    public interface Caller {
+        Map<String, Object> call(String service, Map<String, Object> data)
+                throws RequestTimeoutException, ProtocolException;
+    }
+
     /** What a server holds, as {@link ServerState} takes it. */
-    record Held(List<StoredEvent> events, Folded folded) {}
+    public record Held(List<StoredEvent> events, Folded folded) {}
 
     /**
      * Everything the server holds, asked for as a wiped peer asks: its checkpoint part by part, if it has one (folded
      * users and channels, the events it covers, the posts and messages it keeps), then the events after it.
      */
-    static Held events(RoleCaller server) throws RequestTimeoutException, ProtocolException {
+    public static Held events(Caller server) throws RequestTimeoutException, ProtocolException {
         List<StoredEvent> events = new ArrayList<>();
         Set<String> users = new HashSet<>();
         Set<String> channels = new HashSet<>();
@@ -121,7 +128,7 @@ final class BoardReader {
     }
 
     /** The whole board as {@code source} shows it, with the inboxes of {@code inboxUsers}. */
-    static ObservedBoard board(String source, RoleCaller caller, Set<String> inboxUsers)
+    static ObservedBoard board(String source, Caller caller, Set<String> inboxUsers)
             throws RequestTimeoutException, ProtocolException {
         List<String> users = names(caller, Services.USERS, "users");
         List<String> channels = names(caller, Services.CHANNELS, "channels");
@@ -136,7 +143,7 @@ final class BoardReader {
         return new ObservedBoard(source, Set.copyOf(users), Set.copyOf(channels), histories, inboxes);
     }
 
-    private static List<String> names(RoleCaller caller, String service, String field)
+    private static List<String> names(Caller caller, String service, String field)
             throws RequestTimeoutException, ProtocolException {
         List<String> names = new ArrayList<>();
         String after = null;
@@ -152,7 +159,7 @@ final class BoardReader {
     }
 
     /** Every text of a history or inbox, oldest first, page by page back to the oldest the source holds. */
-    private static List<String> texts(RoleCaller caller, String service, String keyField, String key)
+    private static List<String> texts(Caller caller, String service, String keyField, String key)
             throws RequestTimeoutException, ProtocolException {
         List<String> texts = new ArrayList<>();
         String before = null;

@@ -16,7 +16,7 @@ import org.zeromq.ZContext;
  * The checker observes and does not take part: it stamps its requests but does not merge the clocks it is sent,
  * so it can read a cluster whose clocks were poisoned. A refusal is thrown, with its description. One thread.
  */
-final class RoleCaller implements AutoCloseable {
+final class RoleCaller implements AutoCloseable, BoardReader.Caller {
     /** The largest frame servers send each other (a page of catch-up), which a reply to the checker may be too. */
     private static final long MAX_REPLY_BYTES = 4L * 1024 * 1024;
 
@@ -27,7 +27,9 @@ final class RoleCaller implements AutoCloseable {
         this.transport = new LazyPirateClient(context, endpoint, timeout, attempts, () -> false, MAX_REPLY_BYTES);
     }
 
-    Map<String, Object> call(String service, Map<String, Object> data) throws RequestTimeoutException, ProtocolException {
+    @Override
+    public Map<String, Object> call(String service, Map<String, Object> data)
+            throws RequestTimeoutException, ProtocolException {
         Envelope reply = Envelope.decode(transport.request(stamper.envelope(service, data).encode()));
         if (Services.ERRO.equals(reply.data().get("status"))) {
             throw new ProtocolException(service + " refused by " + transport.endpoint() + ": "

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
+import org.bulletinboard.chaos.BoardReader;
+import org.bulletinboard.chaos.check.StoredEvent;
 import org.bulletinboard.client.ClusterCheck;
 import org.bulletinboard.net.LazyPirateClient;
 import org.bulletinboard.protocol.Envelope;
@@ -368,24 +370,23 @@ class KubernetesClusterIT {
     /**
      * Every acknowledged write is held by every server exactly once: at least one event carries its request id,
      * and no origin wrote two for it. (A retry that reached a second server before the first one's event did may
-     * leave one event from each origin; every server counts only the first, as the README says.)
+     * leave one event from each origin; every server shows only the last in history order, as the README says.)
      */
     private void assertHeldExactlyOnceEverywhere(List<String> acknowledged, int serverCount) throws Exception {
         awaitServersAgree(serverCount);
         for (String server : servers()) {
-            Map<String, List<Map<?, ?>>> byRequest = new HashMap<>();
-            for (Map<?, ?> event : events(server)) {
-                if (event.get("request") instanceof String request && request.startsWith("drill-")) {
-                    byRequest.computeIfAbsent(request, r -> new ArrayList<>()).add(event);
+            Map<String, List<StoredEvent>> byRequest = new HashMap<>();
+            for (StoredEvent event : held(server).events()) {
+                if (event.request() != null && event.request().startsWith("drill-")) {
+                    byRequest.computeIfAbsent(event.request(), r -> new ArrayList<>()).add(event);
                 }
             }
             List<String> lost = acknowledged.stream().filter(id -> !byRequest.containsKey(id)).toList();
             Map<String, List<String>> duplicated = new LinkedHashMap<>();
             byRequest.forEach((request, events) -> {
-                List<String> origins = events.stream().map(e -> (String) e.get("origin")).toList();
+                List<String> origins = events.stream().map(StoredEvent::origin).toList();
                 if (new HashSet<>(origins).size() != origins.size()) {
-                    duplicated.put(request, events.stream().map(e -> e.get("origin") + ":" + e.get("seq")
-                            + "@" + e.get("lamport")).toList());
+                    duplicated.put(request, events.stream().map(e -> e.id() + "@" + e.lamport()).toList());
                 }
             });
             assertEquals(List.of(), lost, server + " lost acknowledged writes");
@@ -396,70 +397,21 @@ class KubernetesClusterIT {
 
     /** The ids of every event a server holds: those it sends, and those its checkpoint covers. */
     private Set<String> eventIds(String server) throws Exception {
-        Held held = held(server);
-        Set<String> ids = held.events().stream().map(e -> e.get("origin") + ":" + e.get("seq"))
-                .collect(Collectors.toCollection(HashSet::new));
-        ids.addAll(held.coveredIds());
+        BoardReader.Held held = held(server);
+        Set<String> ids = held.events().stream().map(StoredEvent::id).collect(Collectors.toCollection(HashSet::new));
+        ids.addAll(held.folded().coveredIds());
         return ids;
     }
 
-    private List<Map<?, ?>> events(String server) throws Exception {
-        return held(server).events();
-    }
-
-    /** What a server sends a wiped peer: the events it keeps, and the ids of those its checkpoint covers. */
-    private record Held(List<Map<?, ?>> events, Set<String> coveredIds) {}
-
-    /**
-     * Everything a server holds, through its peer port, asked for as a wiped peer asks: its checkpoint part by part,
-     * if it has one, then the events after it.
-     */
-    private Held held(String server) throws Exception {
+    /** Everything a server holds, through its peer port, read as a wiped peer reads it (see {@link BoardReader}). */
+    private BoardReader.Held held(String server) throws Exception {
         PodForward forward = peers.computeIfAbsent(server, name -> new PodForward(kube, NAMESPACE, 5560, () -> name));
-        List<Map<?, ?>> events = new ArrayList<>();
-        Set<String> covered = new HashSet<>();
         try (PeerClient peer = new PeerClient(context, new Peer(server, 0, forward.endpoint()), Stamper.systemClock(),
                 Duration.ofSeconds(10), () -> false)) {
-            Map<String, Long> after = new HashMap<>();
-            Map<String, Object> holding = new HashMap<>();
-            Map<String, Object> asking = null;
-            boolean more = true;
-            while (more) {
-                Map<String, Object> request = new LinkedHashMap<>();
-                request.put("from", "it-reader");
-                request.put("after", after);
-                request.put("holding", holding);
-                if (asking != null) {
-                    request.put("checkpoint", asking);
-                }
-                Reply page = new Reply(Services.CATCH_UP, peer.call(Services.CATCH_UP, request));
-                more = Boolean.TRUE.equals(page.data().get("more"));
-                events.addAll(page.maps("events"));
-                if (!(page.data().get("checkpoint") instanceof Map<?, ?> part)) {
-                    page.maps("events").forEach(e -> after.merge((String) e.get("origin"), (Long) e.get("seq"), Math::max));
-                    continue;
-                }
-                long number = (Long) part.get("part");
-                if (number < (Long) part.get("parts") - 1) {
-                    asking = Map.of("at", part.get("at"), "part", number + 1);
-                    continue;
-                }
-                Map<?, ?> covers = (Map<?, ?>) part.get("covers");
-                ((Map<?, ?>) covers.get("vector")).forEach((origin, upTo) -> {
-                    after.put((String) origin, (Long) upTo);
-                    for (long seq = 1; seq <= (Long) upTo; seq++) {
-                        covered.add(origin + ":" + seq);
-                    }
-                });
-                ((Map<?, ?>) covers.get("gaps")).forEach((origin, seqs) -> {
-                    holding.put((String) origin, seqs);
-                    ((List<?>) seqs).forEach(seq -> covered.add(origin + ":" + seq));
-                });
-                asking = null;
-            }
+            BoardReader.Held held = BoardReader.events(peer::call);
+            assertNotEquals(0, held.events().size() + held.folded().coveredIds().size(), server + " holds events");
+            return held;
         }
-        assertNotEquals(0, events.size() + covered.size(), server + " holds events");
-        return new Held(events, covered);
     }
 
     /** Each pod's phase, readiness and last container state, for a failure message. */
