@@ -202,6 +202,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final List<HealthEndpoint> endpoints = new ArrayList<>();
     private final Map<String, Integer> httpPorts = new ConcurrentHashMap<>();
     private ReferenceServer reference;
+    private PrometheusMeterRegistry referenceMetrics;
     private final List<Broker> brokers = new ArrayList<>();
     private final List<PubSubProxy> proxies = new ArrayList<>();
 
@@ -224,8 +225,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         try {
             int base = config.basePort();
             PrometheusMeterRegistry metrics = cluster.registry("reference", "reference");
-            cluster.reference = ReferenceServer.start(
-                    new ReferenceServer.Config(config.bind(base + 4), config.heartbeatTimeout()), metrics);
+            cluster.referenceMetrics = metrics;
+            cluster.startReference();
             cluster.serve("reference", "reference", 0, Optional::empty, metrics);
             // Health endpoints: the first broker and proxy at 1 and 2, the others after the servers' and bots'.
             int extraHttp = 3 + config.servers() + config.bots();
@@ -309,6 +310,17 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public List<Bot> bots() {
         return List.copyOf(bots);
+    }
+
+    /** Stops the reference server and starts a new one, which knows no server, on its endpoint (a pod replaced). */
+    public void restartReference() {
+        closeQuietly(reference);
+        startReference();
+    }
+
+    private void startReference() {
+        reference = ReferenceServer.start(new ReferenceServer.Config(config.bind(config.basePort() + 4),
+                config.heartbeatTimeout()), referenceMetrics);
     }
 
     /** Stops broker {@code index} (as a crash would, for its clients: its connections drop); the others serve on. */

@@ -84,8 +84,12 @@ public final class ReferenceServer implements AutoCloseable {
             case Services.RANK: {
                 String name = Fields.name(data, "user");
                 boolean known = registry.isKnown(name);
-                int rank = registry.touch(name, optionalAddress(data));
-                if (!known) {
+                int claimed = claimedRank(data);
+                int rank = registry.touch(name, optionalAddress(data), claimed);
+                if (claimed > 0 && rank != claimed) {
+                    log.warn("server {} claims rank {}, which another live server holds: it has rank {}", name,
+                            claimed, rank);
+                } else if (!known) {
                     log.info("server {} registered with rank {}", name, rank);
                 }
                 Map<String, Object> reply = Replies.status(Services.OK);
@@ -97,7 +101,7 @@ public final class ReferenceServer implements AutoCloseable {
                 if (!registry.isKnown(name)) {
                     log.info("heartbeat from unknown server {}: registering it", name);
                 }
-                int rank = registry.touch(name, optionalAddress(data));
+                int rank = registry.touch(name, optionalAddress(data), claimedRank(data));
                 Map<String, Object> reply = Replies.status(Services.OK);
                 reply.put("rank", rank);
                 reply.put("list", liveList()); // beside the course's reply: saves our servers a `list` round trip a beat
@@ -138,6 +142,18 @@ public final class ReferenceServer implements AutoCloseable {
                     + " printable characters");
         }
         return address;
+    }
+
+    /** Highest rank a server may claim: far above any cluster's size, and nowhere near overflowing the next rank. */
+    static final int MAX_CLAIMED_RANK = 1 << 20;
+
+    /** The rank a server claims beside the course's fields (ours, from their configured names); 0 for none. */
+    private static int claimedRank(Map<String, Object> data) throws ProtocolException {
+        long claimed = Fields.optionalInteger(data, "rank").orElse(0L);
+        if (claimed < 0 || claimed > MAX_CLAIMED_RANK) {
+            throw new ProtocolException("field 'rank' must be a rank between 1 and " + MAX_CLAIMED_RANK + ", got " + claimed);
+        }
+        return (int) claimed;
     }
 
     private static Map<String, Object> entry(ServerRegistry.LiveServer server) {

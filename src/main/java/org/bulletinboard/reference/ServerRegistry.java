@@ -10,7 +10,9 @@ import org.bulletinboard.protocol.ProtocolException;
 
 /**
  * Ranks and liveness of servers. A name keeps its rank for the registry's lifetime, also while it is not
- * live; a server that misses heartbeats for the timeout drops out of the live list until it beats again. The
+ * live; a server that misses heartbeats for the timeout drops out of the live list until it beats again. A server
+ * may claim a rank (ours derive theirs from the configured names, so a restarted reference server hands each the
+ * rank it had): it gets it unless another live server holds it, and a silent holder moves to a new rank. The
  * registry holds at most {@link #CAPACITY} names: to make room, the one silent longest is forgotten (it gets a new
  * rank if it ever comes back), and while every name is live a new one is refused, so no stream of made-up names
  * can grow it without bound.
@@ -21,7 +23,7 @@ final class ServerRegistry {
     record LiveServer(String name, int rank, String address) {}
 
     private static final class Registration {
-        final int rank;
+        int rank;
         String address;
         long lastSeenNanos;
 
@@ -40,17 +42,44 @@ final class ServerRegistry {
         this.nanoTime = nanoTime;
     }
 
-    /** Registers or refreshes a server (rank and heartbeat both do); returns its rank. */
-    synchronized int touch(String name, String address) throws ProtocolException {
+    /**
+     * Registers or refreshes a server (rank and heartbeat both do); returns its rank, the one it claims (if above 0)
+     * when no other live server holds that.
+     */
+    synchronized int touch(String name, String address, int claimed) throws ProtocolException {
         if (!byName.containsKey(name) && byName.size() >= CAPACITY) {
             forgetSilentLongest();
         }
-        Registration registration = byName.computeIfAbsent(name, n -> new Registration(nextRank++));
+        long now = nanoTime.getAsLong();
+        Registration registration = byName.get(name);
+        if (claimed > 0 && (registration == null || registration.rank != claimed)) {
+            Registration holder = byName.values().stream().filter(r -> r.rank == claimed).findFirst().orElse(null);
+            if (holder == null || !isLive(holder, now)) {
+                nextRank = Math.max(nextRank, claimed + 1);
+                if (holder != null) {
+                    holder.rank = nextRank++;
+                }
+                if (registration == null) {
+                    registration = new Registration(claimed);
+                    byName.put(name, registration);
+                } else {
+                    registration.rank = claimed;
+                }
+            }
+        }
+        if (registration == null) {
+            registration = new Registration(nextRank++);
+            byName.put(name, registration);
+        }
         if (address != null) {
             registration.address = address;
         }
-        registration.lastSeenNanos = nanoTime.getAsLong();
+        registration.lastSeenNanos = now;
         return registration.rank;
+    }
+
+    private boolean isLive(Registration registration, long now) {
+        return now - registration.lastSeenNanos <= timeoutNanos;
     }
 
     private void forgetSilentLongest() throws ProtocolException {

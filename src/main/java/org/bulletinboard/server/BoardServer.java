@@ -13,6 +13,7 @@ import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Stamper;
 import org.bulletinboard.protocol.WorkerFrames;
 import org.bulletinboard.server.election.Bully;
+import org.bulletinboard.server.election.ConfiguredRanks;
 import org.bulletinboard.server.election.ClockSync;
 import org.bulletinboard.server.replication.CatchUp;
 import org.bulletinboard.server.replication.CatchUpResponder;
@@ -28,6 +29,7 @@ import org.slf4j.MDC;
 import org.zeromq.ZContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import org.bulletinboard.server.store.DataDirectoryLock;
 
@@ -49,8 +51,9 @@ public final class BoardServer implements AutoCloseable {
      * @param peerAddress         how other servers reach that socket, e.g. {@code tcp://server-1:5560}
      * @param peers               the servers of the cluster, by name, and where this server reaches each (this one
      *                            may be among them): a write is acknowledged by a quorum of them, and a server is
-     *                            ready once caught up from a quorum. Configuration, not the reference server's
-     *                            live list, which only ranks servers for elections and clock rounds; empty: alone
+     *                            ready once caught up from a quorum; their names give the ranks elections go
+     *                            by. Configuration, not the reference server's live list, which only lists who
+     *                            takes part in clock rounds; empty: alone, ranked by the reference server
      * @param ackTimeout          how long a write waits for peers' acknowledgements before it is answered anyway
      * @param catchUpInterval     how often the server asks its peers for events it lacks, besides at start and
      *                            whenever the live list changes
@@ -101,6 +104,10 @@ public final class BoardServer implements AutoCloseable {
     private final StatusReport status;
     private final CatchUp catchUp;
     private volatile boolean serving;
+    /** Ranks from the configured names; none for a server configured alone, which takes the reference's. */
+    private final ConfiguredRanks ranks;
+    /** Every configured server (this one included) at its rank and address: who takes part in elections. */
+    private final List<Peer> configured;
     /** The reference server's latest live list (this server included); empty until the first one. */
     private volatile List<Peer> live = List.of();
     private final ReferenceLink reference;
@@ -112,6 +119,11 @@ public final class BoardServer implements AutoCloseable {
      */
     private BoardServer(Config config, DataDirectoryLock lock, MeterRegistry registry) throws IOException {
         this.config = config;
+        this.ranks = ConfiguredRanks.of(config.peers().isEmpty() ? List.of()
+                : Stream.concat(config.peers().keySet().stream(), Stream.of(config.name())).toList());
+        this.configured = Stream.concat(config.otherServers().stream(), Stream.of(new Peer(config.name(), 0,
+                config.peerAddress()))).map(peer -> new Peer(peer.name(), ranks.rankOf(peer.name()), peer.address()))
+                .toList();
         this.metrics = new ServerMetrics(registry);
         this.physical = PhysicalClock.system(config.clock().skewMillis(), config.clock().driftPpm());
         this.stamper = new Stamper(new LamportClock(), physical::millis);
@@ -129,11 +141,12 @@ public final class BoardServer implements AutoCloseable {
                     config.ackTimeout(), config.ackTimeout(), config.heartbeatInterval(), config.ackRule(),
                     metrics::acked);
             this.bully = new Bully(context, config.name(), config.proxyEndpoint(), config.proxySubscribers(), stamper,
-                    config.heartbeatInterval(), config.heartbeatInterval(), () -> live, this::rank, config.name());
+                    config.heartbeatInterval(), config.heartbeatInterval(), this::candidates, () -> live, this::rank,
+                    config.name());
             this.clockSync = new ClockSync(context, config.name(), stamper, physical, config.clock().syncInterval(),
                     config.heartbeatInterval(), () -> live, bully::isCoordinator, config.name());
             this.status = new StatusReport(context, config.name(), stamper, physical, config.otherServers(),
-                    () -> live, this::statusRow);
+                    this::candidates, this::statusRow);
             ClientServices clients = new ClientServices(store, clockSync::requestHandled, status::collect);
             PeerServices peerServices = new PeerServices(new ReplicaApplier(store), new CatchUpResponder(store), physical, bully,
                     status, new BoardReads(store));
@@ -144,7 +157,7 @@ public final class BoardServer implements AutoCloseable {
             this.catchUp = new CatchUp(context, config.name(), config.otherServers(), store, serverLoop::applyCaughtUp, stamper,
                     config.catchUpInterval(), PEER_REQUEST_TIMEOUT, this::startServing, config.name());
             this.reference = new ReferenceLink(context, config.referenceEndpoint(), config.name(), config.peerAddress(),
-                    config.heartbeatInterval(), stamper, this::listed);
+                    ranks.rankOf(config.name()), config.heartbeatInterval(), stamper, this::listed);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -210,6 +223,15 @@ public final class BoardServer implements AutoCloseable {
         }).toList();
     }
 
+    /**
+     * Who elections are held among: the configured servers, whose ranks no reference server's restart or partial live
+     * list can change, so a coordinator is replaced only when it falls silent; a server configured alone goes by the
+     * live list.
+     */
+    private List<Peer> candidates() {
+        return ranks.isEmpty() ? live : configured;
+    }
+
     /** Ready: from now on the broker hands this server client requests. Runs after each catch-up from a quorum. */
     private void startServing() {
         serverLoop.serveClients();
@@ -264,10 +286,11 @@ public final class BoardServer implements AutoCloseable {
         return config.name();
     }
 
-    /** Rank given by the reference server, 0 until registered. */
+    /** Rank from the configured names; for a server configured alone, the reference server's (0 until registered). */
     public int rank() {
+        int configuredRank = ranks.rankOf(config.name());
         ReferenceLink link = reference;
-        return link == null ? 0 : link.rank();
+        return configuredRank > 0 ? configuredRank : link == null ? 0 : link.rank();
     }
 
     /**

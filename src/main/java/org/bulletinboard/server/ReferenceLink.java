@@ -38,6 +38,7 @@ final class ReferenceLink implements AutoCloseable {
 
     private final String name;
     private final String peerAddress;
+    private final int claimedRank;
     private final Stamper stamper;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int rank;
@@ -45,10 +46,12 @@ final class ReferenceLink implements AutoCloseable {
     private final StateLog states = new StateLog(log);
     private final RoleLoop loop;
 
-    ReferenceLink(ZContext context, String referenceEndpoint, String name, String peerAddress,
+    /** @param claimedRank the rank this server claims (see {@code ConfiguredRanks}), 0 for one the reference picks */
+    ReferenceLink(ZContext context, String referenceEndpoint, String name, String peerAddress, int claimedRank,
                   Duration heartbeatInterval, Stamper stamper, PeerListener listener) {
         this.name = name;
         this.peerAddress = peerAddress;
+        this.claimedRank = claimedRank;
         this.stamper = stamper;
         Duration timeout = heartbeatInterval.compareTo(Duration.ofSeconds(2)) < 0 ? heartbeatInterval : Duration.ofSeconds(2);
         // A pass is an interval plus three requests of up to the timeout each.
@@ -92,8 +95,8 @@ final class ReferenceLink implements AutoCloseable {
 
     private Map<String, Object> call(LazyPirateClient reference, String service)
             throws RequestTimeoutException, ProtocolException {
-        Map<String, Object> fields = Services.LIST.equals(service)
-                ? Map.of()
+        Map<String, Object> fields = Services.LIST.equals(service) ? Map.of()
+                : claimedRank > 0 ? Map.of("user", name, "address", peerAddress, "rank", claimedRank)
                 : Map.of("user", name, "address", peerAddress);
         Envelope reply = Envelope.decode(reference.request(stamper.envelope(service, fields).encode()));
         stamper.observe(reply);

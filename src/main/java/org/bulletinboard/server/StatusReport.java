@@ -21,7 +21,7 @@ import org.zeromq.ZContext;
 
 /**
  * The {@code status} service: one row per configured server, gathered by asking each peer for its own row (one that
- * does not answer is listed as unreachable, with the rank the reference server gave it, if any). Each row's
+ * does not answer is listed as unreachable, with its configured rank, or the one the reference server gave it). Each row's
  * physical clock is compensated for half the round trip and given as an offset from the coordinator's clock.
  */
 final class StatusReport {
@@ -37,7 +37,7 @@ final class StatusReport {
 
     /**
      * @param others the other configured servers
-     * @param live   the reference server's live list, for the ranks of servers that do not answer
+     * @param live   the servers with their ranks (the election candidates), for the ranks of those that do not answer
      */
     StatusReport(ZContext context, String self, Stamper stamper, PhysicalClock physical, List<Peer> others,
                  Supplier<List<Peer>> live, Supplier<Map<String, Object>> ownRow) {

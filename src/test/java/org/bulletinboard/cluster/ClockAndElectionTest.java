@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.bulletinboard.clock.PhysicalClock;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.MsgPackCodec;
+import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.server.BoardServer;
 import org.bulletinboard.support.Await;
 import org.bulletinboard.support.RawClient;
@@ -77,6 +80,62 @@ class ClockAndElectionTest {
             Await.until(WAIT, "the restarted highest rank to be coordinator everywhere",
                     () -> IntStream.range(0, 3).allMatch(i -> first.name().equals(cluster.server(i).coordinator())));
         }
+    }
+
+    @Test
+    void aRestartedReferenceServerChangesNoRankAndNoCoordinator() throws Exception {
+        EmbeddedCluster.Config config = TestCluster.config(dataRoot, 3);
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config);
+             ZContext context = new ZContext();
+             RawClient reference = new RawClient("tcp://127.0.0.1:" + (config.basePort() + 4))) {
+            ZMQ.Socket announcements = context.createSocket(SocketType.SUB);
+            announcements.setReceiveTimeOut(100);
+            announcements.subscribe("servers".getBytes(ZMQ.CHARSET));
+            announcements.connect(config.subscriberEndpoint());
+            BoardServer coordinator = awaitOneCoordinator(cluster);
+            List<Integer> ranks = IntStream.range(0, 3).mapToObj(i -> cluster.server(i).rank()).toList();
+            assertEquals(List.of(1, 2, 3), ranks, "ranked by their configured names");
+
+            Set<String> announced = new TreeSet<>();
+            for (int restart = 0; restart < 2; restart++) {
+                cluster.restartReference();
+                // The new reference server learns every server again, each at the rank it claims.
+                Await.until(WAIT, "the restarted reference server to list all three at their ranks", () -> {
+                    collect(announcements, announced);
+                    return reference.call("list", Map.of()).data().get("list") instanceof List<?> list
+                            && list.stream().map(e -> ((Map<?, ?>) e).get("name") + "=" + ((Map<?, ?>) e).get("rank"))
+                            .toList().equals(IntStream.range(0, 3).mapToObj(i -> cluster.serverName(i) + "=" + (i + 1))
+                                    .toList());
+                });
+            }
+            // Announcements go on every interval: a few more, and none from anyone but the coordinator.
+            int seen = announced.size();
+            long more = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (more < 5 && System.nanoTime() < deadline) {
+                more += collect(announcements, announced);
+            }
+            assertTrue(more >= 5, "announcements go on");
+            assertEquals(Set.of(coordinator.name()), announced, "only the coordinator announced itself (" + seen + ")");
+            assertEquals(ranks, IntStream.range(0, 3).mapToObj(i -> cluster.server(i).rank()).toList());
+            assertEquals(coordinator, cluster.agreedCoordinator().orElseThrow());
+        }
+    }
+
+    /** Adds the coordinators announced since the last call; returns how many announcements came. */
+    private static int collect(ZMQ.Socket announcements, Set<String> coordinators) {
+        int count = 0;
+        String topic;
+        while ((topic = announcements.recvStr()) != null) {
+            assertEquals("servers", topic);
+            try {
+                coordinators.add((String) Envelope.decode(announcements.recv()).data().get("coordinator"));
+            } catch (ProtocolException e) {
+                throw new AssertionError("an unreadable announcement", e);
+            }
+            count++;
+        }
+        return count;
     }
 
     @Test

@@ -42,6 +42,15 @@ class ReferenceServerTest {
     }
 
     @Test
+    void aServerGetsTheRankItClaimsBesideTheCoursesFieldsWithinBounds() {
+        assertEquals(3L, client.call("rank", Map.of("user", "server-c", "rank", 3)).data().get("rank"));
+        assertEquals(4L, rank("unclaimed"), "above every claim");
+        Envelope refused = client.call("rank", Map.of("user", "server-x", "rank", ReferenceServer.MAX_CLAIMED_RANK + 1));
+        assertEquals("erro", refused.data().get("status"));
+        assertTrue(String.valueOf(refused.data().get("description")).contains("field 'rank'"), refused.data().toString());
+    }
+
+    @Test
     void listsLiveServersWithRankAndAddress() {
         client.call("rank", Map.of("user", "server-a", "address", "tcp://a:5560"));
         client.call("rank", Map.of("user", "server-b"));

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.Comparator;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,9 +32,10 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
- * Bully election over the ranks the reference server hands out (the highest live rank is coordinator). A server
- * that finds no coordinator, or finds it gone from the live list or silent for {@link #SILENT_INTERVALS}
- * heartbeat intervals, sends {@code election} to every live server of higher rank. If none answers OK in time it
+ * Bully election among candidates with ranks (the configured servers, ranked by name; or the reference server's live
+ * list): the highest rank that answers is coordinator. A server that finds no coordinator, or finds it gone from the
+ * candidates or silent for {@link #SILENT_INTERVALS} heartbeat intervals, sends {@code election} to every candidate
+ * of higher rank. If none answers OK in time it
  * becomes coordinator and publishes {@code {"service":"election","data":{"coordinator":NAME,"rank":R}}} on topic
  * {@code servers}; otherwise it waits for the winner's announcement and starts over if none comes. The coordinator
  * repeats its announcement every interval, so late joiners learn it and, after a partition heals, a lower-ranked
@@ -49,6 +53,7 @@ public final class Bully implements AutoCloseable {
     private final Stamper stamper;
     private final long intervalNanos;
     private final Duration electionTimeout;
+    private final Supplier<List<Peer>> candidates;
     private final Supplier<List<Peer>> live;
     private final IntSupplier ownRank;
     private final AtomicBoolean electionRequested = new AtomicBoolean();
@@ -58,17 +63,21 @@ public final class Bully implements AutoCloseable {
     private final RoleLoop loop;
 
     /**
-     * @param live    the latest live list (this server included), empty until the first one arrives
-     * @param ownRank this server's rank, 0 until registered
+     * @param candidates who may be coordinator, with their ranks (this server included), empty until known
+     * @param live       the reference server's latest live list: only a hint, of who left (an election follows at
+     *                   once) and whom to ask first; an incomplete list changes no outcome, since every higher
+     *                   candidate is asked
+     * @param ownRank    this server's rank, 0 until known
      */
     public Bully(ZContext context, String self, String proxyPublishers, String proxySubscribers, Stamper stamper,
-                 Duration interval, Duration electionTimeout, Supplier<List<Peer>> live, IntSupplier ownRank,
-                 String node) {
+                 Duration interval, Duration electionTimeout, Supplier<List<Peer>> candidates,
+                 Supplier<List<Peer>> live, IntSupplier ownRank, String node) {
         this.context = context;
         this.self = self;
         this.stamper = stamper;
         this.intervalNanos = interval.toNanos();
         this.electionTimeout = electionTimeout;
+        this.candidates = candidates;
         this.live = live;
         this.ownRank = ownRank;
         this.loop = RoleLoop.start("server", node, "election", loop -> run(proxyPublishers, proxySubscribers, loop));
@@ -116,7 +125,7 @@ public final class Bully implements AutoCloseable {
                     nextCheck = now + intervalNanos;
                     electionNeeded |= check(publisher, now);
                 }
-                if (electionNeeded && ownRank.getAsInt() > 0 && !live.get().isEmpty()) {
+                if (electionNeeded && ownRank.getAsInt() > 0 && !candidates.get().isEmpty()) {
                     electionNeeded = false;
                     elect(publisher, loop);
                 }
@@ -145,7 +154,8 @@ public final class Bully implements AutoCloseable {
         if (c == null) {
             return true;
         }
-        boolean listed = live.get().stream().anyMatch(p -> p.name().equals(c.name()));
+        List<Peer> listedNow = live.get();
+        boolean listed = listedNow.isEmpty() || listedNow.stream().anyMatch(p -> p.name().equals(c.name()));
         boolean silent = now - lastAnnouncementNanos > SILENT_INTERVALS * intervalNanos;
         if (!listed || silent) {
             log.warn("coordinator {} {}; holding an election", c.name(), listed ? "is silent" : "left the live list");
@@ -185,14 +195,21 @@ public final class Bully implements AutoCloseable {
     }
 
     private int rankOf(String name) {
-        return live.get().stream().filter(p -> p.name().equals(name)).mapToInt(Peer::rank).findFirst().orElse(0);
+        return candidates.get().stream().filter(p -> p.name().equals(name)).mapToInt(Peer::rank).findFirst().orElse(0);
     }
 
-    /** One Bully election: ask every higher rank; if none answers, this server is coordinator. */
+    /**
+     * One Bully election: ask every higher rank, those the live list holds first (a silent one costs a timeout); if
+     * none answers, this server is coordinator.
+     */
     private void elect(ZMQ.Socket publisher, RoleLoop loop) {
         int rank = ownRank.getAsInt();
-        List<Peer> higher = live.get().stream()
-                .filter(p -> p.rank() > rank && !p.name().equals(self) && p.address() != null).toList();
+        Set<String> listed = live.get().stream().map(Peer::name).collect(Collectors.toSet());
+        List<Peer> higher = candidates.get().stream()
+                .filter(p -> p.rank() > rank && !p.name().equals(self) && p.address() != null)
+                .sorted(Comparator.comparing((Peer p) -> !listed.contains(p.name())).thenComparing(Peer::rank,
+                        Comparator.reverseOrder()))
+                .toList();
         for (Peer peer : higher) {
             try (PeerClient client = new PeerClient(context, peer, stamper, electionTimeout, loop::stopping)) {
                 if ("OK".equals(client.call(Services.ELECTION, Map.of("from", self, "rank", rank)).get("election"))) {
