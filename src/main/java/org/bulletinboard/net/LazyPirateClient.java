@@ -20,8 +20,9 @@ import org.zeromq.ZMQ;
  *
  * <p>The endpoint may name several peers that serve alike (brokers): a comma-separated list, each name of which may
  * resolve to several addresses. Then a failed try goes on to the next of them (the guide's Freelance pattern, model
- * one), and a try ends at once, not at its timeout, when its connection drops (the peer died or left), so a client
- * reaches a live broker within a poll slice of losing one. With one peer a try always waits its timeout: ZeroMQ may
+ * one), and a try ends at once, not at its timeout, when its connection drops (the peer died or left) or the peer
+ * refuses a new one; a request goes to the next peer at once when its socket's peer dropped since the last one and
+ * has not taken a connection again. So a client reaches a live broker within a poll slice of losing one. With one peer a try always waits its timeout: ZeroMQ may
  * tell of a drop of an earlier connection while the request is in flight on a good one, which would cost a client
  * with one try its answer.
  */
@@ -36,8 +37,10 @@ public final class LazyPirateClient implements AutoCloseable {
     private final BooleanSupplier stopping;
     private final long maxFrameBytes;
     private ZMQ.Socket socket;
-    /** Tells of the REQ socket's connection dropping; only with several peers to go on to. */
+    /** Tells of the REQ socket's connection coming and going; only with several peers to go on to. */
     private ZMQ.Socket monitor;
+    /** Whether the socket's peer dropped or refused a connection since it last took one. */
+    private boolean down;
     /** Which of the addresses the endpoints give the next fresh socket goes to: advanced by each failed try. */
     private int next;
     private boolean severalPeers;
@@ -68,14 +71,17 @@ public final class LazyPirateClient implements AutoCloseable {
         for (int attempt = 1; attempt <= attempts && !stopping.getAsBoolean(); attempt++) {
             ZMQ.Socket req;
             try {
+                if (readEvents()) {
+                    // The peer dropped since the last request and has not taken a connection again: go on to the
+                    // next now, rather than queue the request for a peer that may take long to come back.
+                    next++;
+                    reset();
+                }
                 req = socket();
             } catch (UnknownHostException e) {
                 unresolved = e;
                 awaitReply(null); // as long as a try that got no answer
                 continue;
-            }
-            while (monitor != null && ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
-                // A drop between requests: the socket has reconnected since, and this try goes on the new connection.
             }
             if (!req.send(payload, 0)) {
                 failed();
@@ -115,8 +121,8 @@ public final class LazyPirateClient implements AutoCloseable {
                 }
                 return reply;
             }
-            if (monitor != null && ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
-                return null; // the connection dropped: its peer will not answer this try
+            if (readEvents()) {
+                return null; // the connection dropped, or the peer refuses it: it will not answer this try
             }
         }
         return null;
@@ -134,7 +140,7 @@ public final class LazyPirateClient implements AutoCloseable {
             socket.setSendTimeOut(timeoutMillis);
             if (severalPeers) {
                 String events = "inproc://lazy-pirate-monitor-" + MONITORS.incrementAndGet();
-                socket.monitor(events, ZMQ.EVENT_DISCONNECTED);
+                socket.monitor(events, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_CONNECT_RETRIED);
                 monitor = context.createSocket(SocketType.PAIR);
                 monitor.setLinger(0);
                 monitor.connect(events);
@@ -162,6 +168,18 @@ public final class LazyPirateClient implements AutoCloseable {
         return addresses.get(Math.floorMod(next, addresses.size()));
     }
 
+    /**
+     * Takes the monitor's news of the connection, in order; returns whether the peer is down now: its connection
+     * dropped, or a connect was refused, and none was taken since.
+     */
+    private boolean readEvents() {
+        ZMQ.Event event;
+        while (monitor != null && (event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
+            down = event.getEvent() != ZMQ.EVENT_CONNECTED;
+        }
+        return down;
+    }
+
     /** A try got no answer: the next fresh socket goes to the next peer, if there are several. */
     private void failed() {
         next++;
@@ -180,6 +198,7 @@ public final class LazyPirateClient implements AutoCloseable {
     }
 
     private void reset() {
+        down = false;
         if (monitor != null) {
             socket.monitor(null, 0);
             context.destroySocket(monitor);

@@ -109,6 +109,25 @@ class LazyPirateClientTest {
         echo.join(10_000);
     }
 
+    /**
+     * A broker that answered and then went away between two requests: the next request goes to the other broker at
+     * once, not after a try's timeout spent queued for the one that left (which comes back, if ever, when it will).
+     */
+    @Test
+    void aBrokerGoneBetweenRequestsIsPassedOverAtOnce() throws Exception {
+        String second = "tcp://127.0.0.1:" + FreePorts.block(1);
+        Thread first = echoOnce(endpoint);
+        try (LazyPirateClient client = new LazyPirateClient(context, endpoint + "," + second, Duration.ofSeconds(60), 2,
+                () -> false)) {
+            assertArrayEquals(new byte[] {1}, client.request(new byte[] {1}));
+            first.join(10_000); // it has closed its socket: the connection is gone
+            Thread echo = echoOnce(second);
+            byte[] reply = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.request(new byte[] {2}));
+            assertArrayEquals(new byte[] {2}, reply);
+            echo.join(10_000);
+        }
+    }
+
     /** A name that resolves to two brokers, only the second of which listens: a failed try goes on to it. */
     @Test
     void aNameThatResolvesToSeveralBrokersIsTriedAddressByAddress() throws Exception {
