@@ -1,6 +1,8 @@
 package org.bulletinboard.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import org.bulletinboard.net.Sockets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.MDC;
@@ -11,6 +13,8 @@ import org.slf4j.MDC;
  * so a stop that comes while a role is still starting (a server waiting for its data directory) is seen.
  */
 final class UntilStopped {
+    private static final Duration CONTEXT_END_BOUND = Duration.ofMillis(500);
+
     private final List<AutoCloseable> running = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -60,6 +64,7 @@ final class UntilStopped {
                 System.err.println("error while stopping: " + e);
             }
         }
+        Sockets.endProcessContext(CONTEXT_END_BOUND);
         stopped.countDown();
         System.err.flush();
         Runtime.getRuntime().halt(0);

@@ -1,5 +1,6 @@
 package org.bulletinboard.net;
 
+import java.time.Duration;
 import org.bulletinboard.protocol.Fields;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -25,7 +26,7 @@ public final class Sockets {
      * default since Linux 5.4).
      */
     static final int LISTEN_BACKLOG = 4096;
-    /** The process's one ZeroMQ context, with its one I/O thread; never closed (it ends with the process). */
+    /** The process's one ZeroMQ context, with its one I/O thread; ended by {@link #endProcessContext} on the way out. */
     private static final ZContext PROCESS = new ZContext();
 
     private Sockets() {}
@@ -38,6 +39,24 @@ public final class Sockets {
      */
     public static ZContext roleContext() {
         return ZContext.shadow(PROCESS);
+    }
+
+    /**
+     * Ends the process's context once its roles have closed their sockets, for a process about to exit: its I/O
+     * thread then closes every connection at once. Left running, the thread sits in a native wait, and the JVM's exit
+     * waits 300 ms for such threads; connections a closed socket had not yet dropped by then stay open that long,
+     * and clients that wait on them (a request in flight at a stopped broker) with them. Bounded, since a socket
+     * left open would hold the context up.
+     */
+    public static void endProcessContext(Duration bound) {
+        Thread ending = new Thread(PROCESS::close, "zmq-end");
+        ending.setDaemon(true);
+        ending.start();
+        try {
+            ending.join(bound.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static ZMQ.Socket create(ZContext context, SocketType type) {
