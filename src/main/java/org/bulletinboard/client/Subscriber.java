@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
+import org.bulletinboard.protocol.RecentPublications;
 import org.bulletinboard.protocol.Stamper;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -20,7 +21,8 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
- * Receives publications from the proxy on its own thread (the SUB socket is not shared). Other threads ask for
+ * Receives publications from the proxy, or from every proxy its endpoint names (each publication once), on its own
+ * thread (the SUB socket is not shared). Other threads ask for
  * topics through a queue. ZeroMQ filters by prefix, so the topic frame is compared exactly here: a user named
  * "ana" does not see publications for "anabel".
  */
@@ -31,6 +33,8 @@ final class Subscriber implements AutoCloseable {
 
     private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /** Owned by the subscriber's thread. */
+    private final RecentPublications recent = new RecentPublications();
     private final RoleLoop loop;
 
     Subscriber(ZContext context, String proxyEndpoint, Stamper stamper, String node,
@@ -59,7 +63,9 @@ final class Subscriber implements AutoCloseable {
                         try {
                             Envelope publication = Envelope.decode(message.getLast().getData());
                             stamper.observe(publication);
-                            onPublication.accept(topic, publication);
+                            if (recent.isFirst(publication)) {
+                                onPublication.accept(topic, publication);
+                            }
                         } catch (ProtocolException e) {
                             onUnreadable.accept(topic, e.getMessage());
                         }

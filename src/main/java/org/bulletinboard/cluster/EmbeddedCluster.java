@@ -172,6 +172,14 @@ public final class EmbeddedCluster implements AutoCloseable {
             return connect(basePort + 3);
         }
 
+        /**
+         * Every proxy's socket for subscribers, comma-separated: a subscriber of all (each publication kept once) loses
+         * none when one goes.
+         */
+        public String subscriberEndpoints() {
+            return joined(fronts.proxies(), index -> connect(proxyPort(index) + 1));
+        }
+
         String bind(int port) {
             return "tcp://" + bindHost + ":" + port;
         }
@@ -258,7 +266,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                 cluster.serve("bot", name, 3 + config.servers() + i, Optional::empty, metrics);
             }
             log.info("cluster up: clients connect to {}, subscribers to {}; servers publish to {}",
-                    config.clientEndpoint(), config.subscriberEndpoint(), config.publisherEndpoints());
+                    config.clientEndpoint(), config.subscriberEndpoints(), config.publisherEndpoints());
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();

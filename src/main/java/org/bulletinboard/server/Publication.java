@@ -18,10 +18,21 @@ record Publication(String topic, Envelope payload) {
     /** What subscribers see of a committed post (on the channel's topic) or private message (on the recipient's). */
     static Publication of(Event event, Stamper stamper) {
         return switch (event.type()) {
-            case Event.POST -> new Publication(event.channel(), stamper.envelope(Services.PUBLISH, fields(event)));
-            case Event.MESSAGE -> new Publication(event.dst(), stamper.envelope(Services.MESSAGE, fields(event)));
+            case Event.POST -> new Publication(event.channel(), stamper.envelope(Services.PUBLISH, identified(event)));
+            case Event.MESSAGE -> new Publication(event.dst(), stamper.envelope(Services.MESSAGE, identified(event)));
             default -> throw new IllegalArgumentException(event.type() + " events are not published");
         };
+    }
+
+    /**
+     * The fields below and, beside them, the event's {@code id}: every server publishes to every proxy, so a
+     * subscriber connected to several (to lose none when one goes) gets each publication once from each, and keeps
+     * the first.
+     */
+    private static Map<String, Object> identified(Event event) {
+        Map<String, Object> fields = fields(event);
+        fields.put("id", event.id());
+        return fields;
     }
 
     /**

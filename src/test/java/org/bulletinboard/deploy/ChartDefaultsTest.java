@@ -238,7 +238,7 @@ class ChartDefaultsTest {
                 Map.entry("BBS_BROKER", "tcp://bulletinboard-broker-headless:5555"),
                 Map.entry("BBS_BROKER_SERVERS", "tcp://bulletinboard-broker-headless:5556"),
                 Map.entry("BBS_PROXY_PUB", "tcp://bulletinboard-proxy-headless:5557"),
-                Map.entry("BBS_PROXY_SUB", "tcp://bulletinboard-proxy:5558"),
+                Map.entry("BBS_PROXY_SUB", "tcp://bulletinboard-proxy-headless:5558"),
                 Map.entry("BBS_REFERENCE", "tcp://bulletinboard-reference:5559"),
                 Map.entry("BBS_DATA", "/data"),
                 Map.entry("BBS_PEER_PORT", "5560"),

@@ -88,15 +88,15 @@ class ComposeFileTest {
 
     /**
      * The endpoint variables: the role and port each names, the roles that read it, and whether it lists every
-     * instance (clients try each broker, servers work for each and publish to each proxy) or the first (a subscriber
-     * takes one proxy: each carries every publication).
+     * instance (clients try each broker, servers work for each and publish to each proxy, subscribers listen to each
+     * proxy and keep each publication once) or the one there is.
      */
     private enum Endpoint {
         BBS_REFERENCE(Role.REFERENCE, "reference", EnumSet.of(Role.SERVER), false),
         BBS_BROKER(Role.BROKER, "clients", EnumSet.of(Role.BOT, Role.CLIENT), true),
         BBS_BROKER_SERVERS(Role.BROKER, "workers", EnumSet.of(Role.SERVER), true),
         BBS_PROXY_PUB(Role.PROXY, "publishers", EnumSet.of(Role.SERVER), true),
-        BBS_PROXY_SUB(Role.PROXY, "subscribers", EnumSet.of(Role.SERVER, Role.CLIENT), false);
+        BBS_PROXY_SUB(Role.PROXY, "subscribers", EnumSet.of(Role.SERVER, Role.CLIENT), true);
 
         final Role target;
         final String port;
