@@ -16,14 +16,14 @@ import org.zeromq.ZContext;
  * The checker observes and does not take part: it stamps its requests but does not merge the clocks it is sent,
  * so it can read a cluster whose clocks were poisoned. A refusal is thrown, with its description. One thread.
  */
-final class RoleCaller implements AutoCloseable, BoardReader.Caller {
+public final class RoleCaller implements AutoCloseable, BoardReader.Caller {
     /** The largest frame servers send each other (a page of catch-up), which a reply to the checker may be too. */
     private static final long MAX_REPLY_BYTES = 4L * 1024 * 1024;
 
     private final LazyPirateClient transport;
     private final Stamper stamper = Stamper.systemClock();
 
-    RoleCaller(ZContext context, String endpoint, Duration timeout, int attempts) {
+    public RoleCaller(ZContext context, String endpoint, Duration timeout, int attempts) {
         this.transport = new LazyPirateClient(context, endpoint, timeout, attempts, () -> false, MAX_REPLY_BYTES);
     }
 

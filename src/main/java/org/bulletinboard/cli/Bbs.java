@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "BulletinBoard: a replicated bulletin board over ZeroMQ and MessagePack.",
         subcommands = {ClusterCommand.class, ReferenceCommand.class, BrokerCommand.class, ProxyCommand.class,
                 ServerCommand.class, ClientCommand.class, BotCommand.class, StatusCommand.class, BenchCommand.class, ScaleBenchCommand.class, ClockBenchCommand.class,
-                BarrageCommand.class, CheckCommand.class, ChaosCommand.class})
+                BarrageCommand.class, CheckCommand.class, ChaosCommand.class, DrillCommand.class})
 public final class Bbs implements Runnable {
 
     @CommandLine.Spec

@@ -27,7 +27,7 @@ public final class RoleJvm {
     private boolean paused;
     private int starts;
 
-    RoleJvm(String name, List<String> jvmOptions, List<String> args, Path logDir) {
+    public RoleJvm(String name, List<String> jvmOptions, List<String> args, Path logDir) {
         this.name = name;
         List<String> line = new ArrayList<>();
         line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
