@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
@@ -35,6 +36,9 @@ public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
     private static final int MAX_QUEUED = 100_000;
     private static final Duration MAX_QUEUED_AGE = Duration.ofSeconds(10);
+    /** After a worker's connection drops, how long until every worker is sent a heartbeat to find which one it was. */
+    private static final long DROP_PROBE_DELAY_NANOS = 20_000_000L;
+    private static final AtomicLong MONITORS = new AtomicLong();
     /** Workers lost while holding the same request before it is taken for one that kills them. */
     static final int POISON_LOST_WORKERS = 3;
 
@@ -67,6 +71,8 @@ public final class Broker implements AutoCloseable {
     private final RequestIds requestIds = new RequestIds();
     private final ZMQ.Socket frontend;
     private final ZMQ.Socket backend;
+    /** Tells of a worker's connection dropping (a server that crashed), so the broker looks at once, not at the next beat. */
+    private final ZMQ.Socket workerDrops;
     private long dropped;
     private final BrokerMetrics metrics;
     private final RoleLoop loop;
@@ -79,6 +85,10 @@ public final class Broker implements AutoCloseable {
         frontend = Sockets.create(context, SocketType.ROUTER);
         backend = Sockets.create(context, SocketType.ROUTER);
         backend.setRouterMandatory(true); // a send to a worker whose connection is gone fails instead of vanishing
+        String drops = "inproc://broker-worker-drops-" + MONITORS.incrementAndGet();
+        backend.monitor(drops, ZMQ.EVENT_DISCONNECTED);
+        workerDrops = Sockets.create(context, SocketType.PAIR);
+        workerDrops.connect(drops);
         Sockets.bind(frontend, config.clientEndpoint());
         Sockets.bind(backend, config.serverEndpoint());
         this.loop = RoleLoop.start("broker", "broker", "balance", loop -> {
@@ -95,6 +105,7 @@ public final class Broker implements AutoCloseable {
         try (LoopPoller poller = loop.newPoller()) {
             poller.register(backend);
             poller.register(frontend);
+            poller.register(workerDrops);
             long nextHeartbeat = System.nanoTime() + heartbeatInterval.toNanos();
             while (loop.running()) {
                 loop.poll(poller, timeoutMillis(nextHeartbeat - System.nanoTime()));
@@ -113,6 +124,16 @@ public final class Broker implements AutoCloseable {
                         survive("a client's request", () -> fromClient(fromClient, now));
                     }
                 }
+                if (poller.pollin(2)) {
+                    while (ZMQ.Event.recv(workerDrops, ZMQ.DONTWAIT) != null) {
+                        // A heartbeat to every worker finds which is gone (its send fails) and hands its requests
+                        // to the others; a moment later, so that the socket has taken the connection's end.
+                        long probe = now + DROP_PROBE_DELAY_NANOS;
+                        if (nextHeartbeat - probe > 0) {
+                            nextHeartbeat = probe;
+                        }
+                    }
+                }
                 pending.expire(now, this::expired);
                 dispatch();
                 if (now - nextHeartbeat >= 0) {
@@ -122,6 +143,8 @@ public final class Broker implements AutoCloseable {
                 metrics.publish(pending.size(), workers.withRoom(), workers.size(), pending.expired());
             }
         } finally {
+            backend.monitor(null, 0);
+            workerDrops.close();
             frontend.close();
             backend.close();
         }

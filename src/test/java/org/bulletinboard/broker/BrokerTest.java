@@ -114,6 +114,39 @@ class BrokerTest {
         assertEquals("answer to two", client.recvStr(), "the late reply never reaches the client");
     }
 
+    /**
+     * A worker whose connection drops while it holds a request (its server crashed) is found at once, not at the next
+     * heartbeat, which with a beat of a minute is far off: its request goes to another worker within moments.
+     */
+    @Test
+    void aRequestHeldByAWorkerWhoseConnectionDropsGoesToAnotherAtOnce() {
+        broker.close();
+        int base = FreePorts.block(2);
+        clients = "tcp://127.0.0.1:" + base;
+        servers = "tcp://127.0.0.1:" + (base + 1);
+        broker = Broker.start(new Broker.Config(clients, servers, Duration.ofMinutes(1), Broker.DEFAULT_PACK),
+                new SimpleMeterRegistry());
+        try (ZContext crashing = new ZContext()) {
+            ZMQ.Socket doomed = crashing.createSocket(SocketType.DEALER);
+            doomed.setLinger(0);
+            doomed.setReceiveTimeOut(5_000);
+            doomed.connect(servers);
+            doomed.send(WorkerFrames.READY);
+            ZMQ.Socket client = socket(SocketType.REQ, clients);
+            client.send("one");
+            assertEquals("one", awaitRequest(doomed).removeLast().getString(ZMQ.CHARSET));
+            ZMQ.Socket alive = socket(SocketType.DEALER, servers);
+            alive.send(WorkerFrames.READY);
+            crashing.close(); // the connection drops, as when a server's process is killed
+
+            ZMsg again = awaitRequest(alive);
+            assertEquals("one", again.getLast().getString(ZMQ.CHARSET), "the same request, handed to the other worker");
+            again.removeLast();
+            reply(alive, again, "answer to one");
+            assertEquals("answer to one", client.recvStr());
+        }
+    }
+
     @Test
     void aRequestThatTakesDownEveryWorkerItReachesIsAnsweredWithErroAndDropped() throws ProtocolException {
         List<ZMQ.Socket> doomed = new ArrayList<>();
