@@ -75,9 +75,12 @@ class KubernetesClusterIT {
      * Values of every install and upgrade: the drills write thousands of posts to one channel, and the check that
      * each acknowledged one is held needs them all kept (retention is tested apart).
      */
-    /** Generous for a 2-core machine running Kubernetes and the load; one broker was 5.7-8.5 s. */
-    private static final Duration BROKER_GAP_BOUND = Duration.ofSeconds(5);
     private static final Map<String, Object> ALWAYS = Map.of("config.historyKeep", 100_000);
+    /**
+     * The longest a client may go without an answer while a pod is deleted: generous for a 2-core machine running
+     * Kubernetes and the load (a broker's loss once cost 5.7-8.5 s; a try's timeout is 2.5 s).
+     */
+    private static final Duration GAP_BOUND = Duration.ofSeconds(5);
 
     private K3sContainer k3s;
     private String kubeconfig;
@@ -85,6 +88,9 @@ class KubernetesClusterIT {
     private ZContext context;
     private PodForward broker;
     private PodForward proxy;
+    /** One forward to each broker pod and to each proxy pod, as a client in the cluster reaches them. */
+    private final List<PodForward> brokerPods = new ArrayList<>();
+    private final List<PodForward> proxyPods = new ArrayList<>();
     private final Map<String, PodForward> peers = new HashMap<>();
 
     @BeforeAll
@@ -115,6 +121,11 @@ class KubernetesClusterIT {
         context = new ZContext();
         broker = new PodForward(kube, NAMESPACE, 5555, () -> readyPod("broker"));
         proxy = new PodForward(kube, NAMESPACE, 5558, () -> readyPod("proxy"));
+        for (int i = 0; i < 2; i++) {
+            int index = i;
+            brokerPods.add(new PodForward(kube, NAMESPACE, 5555, () -> readyPod("broker", index)));
+            proxyPods.add(new PodForward(kube, NAMESPACE, 5558, () -> readyPod("proxy", index)));
+        }
     }
 
     @AfterAll
@@ -126,6 +137,12 @@ class KubernetesClusterIT {
             if (forward != null) {
                 forward.close();
             }
+        }
+        for (PodForward forward : brokerPods) {
+            forward.close();
+        }
+        for (PodForward forward : proxyPods) {
+            forward.close();
         }
         if (context != null) {
             context.close();
@@ -202,8 +219,12 @@ class KubernetesClusterIT {
             assertTrue(setup.login("writer").ok());
             assertTrue(setup.createChannel("drill").ok());
         }
-        try (DrillWriter writer = new DrillWriter(broker.endpoint(), "writer", "drill")) {
+        try (DrillWriter writer = new DrillWriter(endpoints(brokerPods), "writer", "drill");
+             DrillSubscriber subscriber = new DrillSubscriber(context,
+                     proxyPods.stream().map(PodForward::endpoint).toList(), "drill")) {
             writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+            long subscribed = System.nanoTime();
+            Await.until(READY, "publications through both proxies", () -> subscriber.receivedSince(subscribed) >= 20);
 
             // A server pod force-deleted: its process gets no time to stop cleanly.
             String uid = pod(server(2)).getMetadata().getUid();
@@ -212,21 +233,20 @@ class KubernetesClusterIT {
             awaitReplaced(server(2), uid);
             phase("force-deleted " + server(2) + " back and ready", killed);
             writer.awaitMoreAcknowledged(50, Duration.ofSeconds(60));
+            System.out.printf("server pod force-deleted: clients went at most %d ms without an answer, subscribers %d"
+                    + " ms without a publication%n", writer.longestSilenceMillisSince(killed),
+                    subscriber.longestSilenceMillisSince(killed));
             assertHeldExactlyOnceEverywhere(writer.acknowledged(), 3);
 
-            // The broker pod the writer reaches deleted: the writer goes on through the other broker, and the
-            // Deployment replaces the deleted one.
-            String oldBroker = readyPod("broker");
-            long brokerDeleted = System.nanoTime();
-            kube.pods().inNamespace(NAMESPACE).withName(oldBroker).delete();
-            Await.until(READY, "writes acknowledged after the broker pod was deleted",
-                    () -> writer.acknowledgedSince(brokerDeleted) >= 20);
-            long brokerGap = writer.longestSilenceMillisSince(brokerDeleted);
-            System.out.printf("broker deleted: clients went at most %d ms without an answer%n", brokerGap);
-            Await.until(READY, "the deleted broker replaced", () -> ClusterNode.pods(kube, NAMESPACE, RELEASE, "broker")
-                    .stream().filter(pod -> !pod.getMetadata().getName().equals(oldBroker)).filter(ClusterNode::ready)
-                    .count() >= 2);
-            assertTrue(brokerGap < BROKER_GAP_BOUND.toMillis(), "clients went " + brokerGap + " ms without an answer");
+            // Every broker pod deleted one after another, then a proxy pod and the reference server's: the writer
+            // goes on through the other broker, the subscriber hears the other proxy, and each Deployment replaces
+            // what was deleted.
+            for (String oldBroker : readyPods("broker")) {
+                deleteUnderLoad("broker", oldBroker, 2, writer, subscriber);
+            }
+            deleteUnderLoad("proxy", readyPod("proxy"), 2, writer, subscriber);
+            deleteUnderLoad("reference", readyPod("reference"), 1, writer, subscriber);
+            assertHeldExactlyOnceEverywhere(writer.acknowledged(), 3);
 
             // A configuration change rolls every pod, the servers one at a time.
             long rolling = System.nanoTime();
@@ -317,6 +337,42 @@ class KubernetesClusterIT {
 
     private String readyPod(String component) {
         return ClusterNode.readyPod(kube, NAMESPACE, RELEASE, component);
+    }
+
+    /** The ready pods of a component, by name. */
+    private List<String> readyPods(String component) {
+        return ClusterNode.pods(kube, NAMESPACE, RELEASE, component).stream().filter(ClusterNode::ready)
+                .map(pod -> pod.getMetadata().getName()).toList();
+    }
+
+    /** The {@code index}-th ready pod of a component by name, or the last if there are fewer; null if none. */
+    private String readyPod(String component, int index) {
+        List<String> ready = readyPods(component);
+        return ready.isEmpty() ? null : ready.get(Math.min(index, ready.size() - 1));
+    }
+
+    private static String endpoints(List<PodForward> forwards) {
+        return String.join(",", forwards.stream().map(PodForward::endpoint).toList());
+    }
+
+    /**
+     * Deletes a pod under load, waits until writes are acknowledged and publications received after it and its
+     * Deployment has {@code replicas} ready again, and prints the longest the writer went without an answer and the
+     * subscriber without a publication; asserts the first stays within a generous bound.
+     */
+    private void deleteUnderLoad(String component, String pod, int replicas, DrillWriter writer,
+                                 DrillSubscriber subscriber) {
+        long deleted = System.nanoTime();
+        kube.pods().inNamespace(NAMESPACE).withName(pod).delete();
+        Await.until(READY, "writes answered and publications received after " + pod + " was deleted",
+                () -> writer.acknowledgedSince(deleted) >= 20 && subscriber.receivedSince(deleted) >= 20);
+        Await.until(READY, pod + " replaced", () -> ClusterNode.pods(kube, NAMESPACE, RELEASE, component).stream()
+                .filter(p -> !p.getMetadata().getName().equals(pod)).filter(ClusterNode::ready).count() >= replicas);
+        long clientGap = writer.longestSilenceMillisSince(deleted);
+        System.out.printf("%s pod deleted: clients went at most %d ms without an answer, subscribers %d ms without a"
+                + " publication%n", component, clientGap, subscriber.longestSilenceMillisSince(deleted));
+        assertTrue(clientGap < GAP_BOUND.toMillis(), component + " pod deleted: clients went " + clientGap
+                + " ms without an answer");
     }
 
     private Pod pod(String name) {
