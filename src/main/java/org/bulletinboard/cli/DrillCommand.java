@@ -1,10 +1,14 @@
 package org.bulletinboard.cli;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulletinboard.chaos.drill.FailoverDrill;
+import org.bulletinboard.chaos.drill.MarkedDrill;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +24,14 @@ final class DrillCommand implements Callable<Integer> {
             description = "Roles to stop, in turn; several joined by + are stopped at once (default: each alone): ${DEFAULT-VALUE}.",
             defaultValue = "reference,broker-1,broker-2,proxy-1,proxy-2,server-1,server-2,server-3")
     List<String> roles;
+
+    @Option(names = "--brokers", description = "Drill a cluster that runs elsewhere instead: the writers' brokers"
+            + " (a list, or a name of several addresses); windows are closed by lines 'mark LABEL' on standard input, and the load by 'stop' or its end.")
+    String brokers;
+
+    @Option(names = "--proxies", description = "With --brokers: the subscriber's proxies (a list, or a name of several"
+            + " addresses).")
+    String proxies;
 
     @Option(names = "--kill", description = "SIGKILL each role, as a crash does, instead of SIGTERM.")
     boolean kill;
@@ -48,6 +60,14 @@ final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         QuietLogs.unlessAsked();
+        if (brokers != null) {
+            if (proxies == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--brokers needs --proxies");
+            }
+            return MarkedDrill.run(brokers, proxies, writers, Duration.ofMillis(paceMillis),
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out) ? 0 : 1;
+        }
         for (String group : roles) {
             for (String role : group.split("\\+")) {
                 if (!FailoverDrill.ROLES.contains(role)) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
+import org.bulletinboard.net.NamedConnection;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
@@ -18,6 +19,8 @@ import org.bulletinboard.protocol.ProtocolException;
 import org.bulletinboard.protocol.RecentPublications;
 import org.bulletinboard.protocol.Services;
 import org.bulletinboard.protocol.Stamper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -29,12 +32,15 @@ import org.zeromq.ZMQ;
  * finished, never abandoned, so what was applied and what was acknowledged stay comparable.
  */
 final class DrillLoad implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DrillLoad.class);
     private static final int RECEIVE_TIMEOUT_MILLIS = 100;
 
     private final ZContext context;
     private final String brokers;
     private final String channel;
     private final Duration pace;
+    /** In every request id: a server takes a request id it already holds for a retry, also one from an earlier run. */
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final List<List<Long>> answers = new ArrayList<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -66,7 +72,7 @@ final class DrillLoad implements AutoCloseable {
         try (BoardClient client = new BoardClient(context, brokers, Stamper.systemClock(), BoardClient.DEFAULT_TIMEOUT,
                 BoardClient.DEFAULT_ATTEMPTS, () -> false)) {
             for (long n = 1; running; n++) {
-                String id = user + "-" + n;
+                String id = user + "-" + run + "-" + n;
                 try {
                     Reply reply = client.call(Services.PUBLISH, Map.of("user", user, "channel", channel,
                             "message", id, Fields.REQUEST_ID, id));
@@ -92,11 +98,10 @@ final class DrillLoad implements AutoCloseable {
         try {
             socket.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
             socket.subscribe(channel.getBytes(ZMQ.CHARSET));
-            for (String proxy : proxies.split(",")) {
-                socket.connect(proxy.trim());
-            }
+            NamedConnection connection = new NamedConnection(socket, proxies, "proxy", log);
             RecentPublications recent = new RecentPublications();
             while (listening) {
+                connection.maintain(); // follows names: a replaced proxy pod is found at its new address
                 String topic = socket.recvStr();
                 if (topic == null || !socket.hasReceiveMore()) {
                     continue;
