@@ -403,7 +403,9 @@ class KubernetesClusterIT {
         drill.getInput().write(("mark " + label + "\n").getBytes(StandardCharsets.UTF_8));
         drill.getInput().flush();
         String prefix = "window " + label + ":";
-        Await.until(AGREE, "the client pod's window '" + label + "'", () -> text(out).contains(prefix));
+        // The whole line: the output may be read while the pod is still writing it.
+        Await.until(AGREE, "the client pod's window '" + label + "'", () -> text(out).lines()
+                .anyMatch(line -> line.startsWith(prefix) && line.endsWith("without a publication")));
         return text(out).lines().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow();
     }
 
