@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
 import org.bulletinboard.net.RequestTimeoutException;
+import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.Fields;
 import org.bulletinboard.protocol.ProtocolException;
@@ -170,12 +171,9 @@ public final class Barrage {
     /** Sends a frame over the size limit on a fresh connection; true once the broker has closed that connection. */
     private boolean sendOversized(ZContext context, byte[] frame) {
         ZMQ.Socket socket = requestSocket(context);
-        String monitorEndpoint = "inproc://barrage-monitor-" + System.identityHashCode(socket);
-        socket.monitor(monitorEndpoint, ZMQ.EVENT_DISCONNECTED);
-        ZMQ.Socket monitor = context.createSocket(SocketType.PAIR);
+        ZMQ.Socket monitor = Sockets.monitor(context, socket, ZMQ.EVENT_DISCONNECTED);
         try {
             monitor.setReceiveTimeOut((int) REPLY_TIMEOUT.toMillis());
-            monitor.connect(monitorEndpoint);
             socket.send(frame, 0);
             ZMQ.Event event = ZMQ.Event.recv(monitor);
             return event != null && event.getEvent() == ZMQ.EVENT_DISCONNECTED;

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bulletinboard.net.LoopPoller;
 import org.bulletinboard.net.RoleLoop;
@@ -38,7 +37,6 @@ public final class Broker implements AutoCloseable {
     private static final Duration MAX_QUEUED_AGE = Duration.ofSeconds(10);
     /** After a worker's connection drops, how long until every worker is sent a heartbeat to find which one it was. */
     private static final long DROP_PROBE_DELAY_NANOS = 20_000_000L;
-    private static final AtomicLong MONITORS = new AtomicLong();
     /** Workers lost while holding the same request before it is taken for one that kills them. */
     static final int POISON_LOST_WORKERS = 3;
 
@@ -85,10 +83,7 @@ public final class Broker implements AutoCloseable {
         frontend = Sockets.create(context, SocketType.ROUTER);
         backend = Sockets.create(context, SocketType.ROUTER);
         backend.setRouterMandatory(true); // a send to a worker whose connection is gone fails instead of vanishing
-        String drops = "inproc://broker-worker-drops-" + MONITORS.incrementAndGet();
-        backend.monitor(drops, ZMQ.EVENT_DISCONNECTED);
-        workerDrops = Sockets.create(context, SocketType.PAIR);
-        workerDrops.connect(drops);
+        workerDrops = Sockets.monitor(context, backend, ZMQ.EVENT_DISCONNECTED);
         Sockets.bind(frontend, config.clientEndpoint());
         Sockets.bind(backend, config.serverEndpoint());
         this.loop = RoleLoop.start("broker", "broker", "balance", loop -> {

@@ -3,7 +3,6 @@ package org.bulletinboard.net;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.bulletinboard.protocol.Fields;
@@ -22,14 +21,12 @@ import org.zeromq.ZMQ;
  * resolve to several addresses. Then a failed try goes on to the next of them (the guide's Freelance pattern, model
  * one), and a try ends at once, not at its timeout, when its connection drops (the peer died or left) or the peer
  * refuses a new one; a request goes to the next peer at once when its socket's peer dropped since the last one and
- * has not taken a connection again. So a client reaches a live broker within a poll slice of losing one. With one peer a try always waits its timeout: ZeroMQ may
- * tell of a drop of an earlier connection while the request is in flight on a good one, which would cost a client
- * with one try its answer.
+ * has not taken a connection again. So a client reaches a live broker within a poll slice of losing one. With one
+ * peer a try always waits its timeout: ZeroMQ may tell of a drop of an earlier connection while the request is in
+ * flight on a good one, which would cost a client with one try its answer.
  */
 public final class LazyPirateClient implements AutoCloseable {
     private final ZContext context;
-    private static final AtomicLong MONITORS = new AtomicLong();
-
     private final String endpoint;
     private final List<String> endpoints;
     private final int timeoutMillis;
@@ -139,11 +136,8 @@ public final class LazyPirateClient implements AutoCloseable {
             socket.setReceiveTimeOut(Math.min(timeoutMillis, Sockets.POLL_MILLIS));
             socket.setSendTimeOut(timeoutMillis);
             if (severalPeers) {
-                String events = "inproc://lazy-pirate-monitor-" + MONITORS.incrementAndGet();
-                socket.monitor(events, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_CONNECT_RETRIED);
-                monitor = context.createSocket(SocketType.PAIR);
-                monitor.setLinger(0);
-                monitor.connect(events);
+                monitor = Sockets.monitor(context, socket,
+                        ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_CONNECT_RETRIED);
             }
             socket.connect(address);
         }

@@ -1,6 +1,7 @@
 package org.bulletinboard.net;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bulletinboard.protocol.Fields;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -28,6 +29,8 @@ public final class Sockets {
     static final int LISTEN_BACKLOG = 4096;
     /** The process's one ZeroMQ context, with its one I/O thread; ended by {@link #endProcessContext} on the way out. */
     private static final ZContext PROCESS = new ZContext();
+    /** Numbers each monitor's in-process address, unique in the process. */
+    private static final AtomicLong MONITORS = new AtomicLong();
 
     private Sockets() {}
 
@@ -57,6 +60,18 @@ public final class Sockets {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A PAIR socket that receives {@code socket}'s monitor events of the kinds in {@code events} ({@link ZMQ.Event#recv});
+     * stop it with {@code socket.monitor(null, 0)} before closing both.
+     */
+    public static ZMQ.Socket monitor(ZContext context, ZMQ.Socket socket, int events) {
+        String address = "inproc://monitor-" + MONITORS.incrementAndGet();
+        socket.monitor(address, events);
+        ZMQ.Socket monitor = create(context, SocketType.PAIR);
+        monitor.connect(address);
+        return monitor;
     }
 
     public static ZMQ.Socket create(ZContext context, SocketType type) {
