@@ -1,7 +1,8 @@
 package org.bulletinboard.deploy;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.bulletinboard.net.Sockets;
 import org.bulletinboard.protocol.Envelope;
 import org.bulletinboard.protocol.ProtocolException;
@@ -15,7 +16,7 @@ import org.zeromq.ZMQ;
  * of each publication and when it came: for the publication gap of a drill.
  */
 final class DrillSubscriber implements AutoCloseable {
-    private final List<Long> received = new CopyOnWriteArrayList<>();
+    private final Queue<Long> received = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -57,15 +58,7 @@ final class DrillSubscriber implements AutoCloseable {
 
     /** The longest time without a publication from {@code sinceNanos} on (from it to the first, and between). */
     long longestSilenceMillisSince(long sinceNanos) {
-        long previous = sinceNanos;
-        long longest = 0;
-        for (long time : received) {
-            if (time - sinceNanos > 0) {
-                longest = Math.max(longest, time - previous);
-                previous = time;
-            }
-        }
-        return longest / 1_000_000;
+        return DrillWriter.longestSilenceMillis(received, sinceNanos);
     }
 
     @Override

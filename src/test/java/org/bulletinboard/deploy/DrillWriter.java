@@ -101,12 +101,21 @@ final class DrillWriter implements AutoCloseable {
      * one acknowledged write and the next (or {@code sinceNanos} and the first).
      */
     long longestSilenceMillisSince(long sinceNanos) {
+        return longestSilenceMillis(writes.stream().filter(Write::acknowledged).map(Write::endedNanos).toList(),
+                sinceNanos);
+    }
+
+    /**
+     * The widest gap among {@code times} (nanoTime, in order) from {@code sinceNanos} on: between it and the first
+     * time after it, and between each such time and the next; in milliseconds.
+     */
+    static long longestSilenceMillis(Iterable<Long> times, long sinceNanos) {
         long previous = sinceNanos;
         long longest = 0;
-        for (Write write : writes) {
-            if (write.acknowledged() && write.endedNanos() - sinceNanos > 0) {
-                longest = Math.max(longest, write.endedNanos() - previous);
-                previous = write.endedNanos();
+        for (long time : times) {
+            if (time - sinceNanos > 0) {
+                longest = Math.max(longest, time - previous);
+                previous = time;
             }
         }
         return longest / 1_000_000;

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulletinboard.api.BoardClient;
 import org.bulletinboard.api.Reply;
@@ -41,10 +43,11 @@ final class DrillLoad implements AutoCloseable {
     private final Duration pace;
     /** In every request id: a server takes a request id it already holds for a retry, also one from an earlier run. */
     private final String run = Long.toString(System.currentTimeMillis(), 36);
-    private final List<List<Long>> answers = new ArrayList<>();
+    // Appended to by one thread each, read by copy: queues, since a copy-on-write list copies itself on every append.
+    private final List<Queue<Long>> answers = new ArrayList<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<String> failures = new CopyOnWriteArrayList<>();
-    private final List<Long> publications = new CopyOnWriteArrayList<>();
+    private final Queue<Long> publications = new ConcurrentLinkedQueue<>();
     private final Set<String> heardLive = ConcurrentHashMap.newKeySet();
     private final List<Thread> writers = new ArrayList<>();
     private final Thread subscriber;
@@ -59,7 +62,7 @@ final class DrillLoad implements AutoCloseable {
         this.subscriber = new Thread(() -> listen(proxies), "drill-subscriber");
         subscriber.start();
         for (int w = 1; w <= writers; w++) {
-            List<Long> times = new CopyOnWriteArrayList<>();
+            Queue<Long> times = new ConcurrentLinkedQueue<>();
             answers.add(times);
             String user = "drill-writer-" + w;
             Thread writer = new Thread(() -> write(user, times), user);
@@ -68,7 +71,7 @@ final class DrillLoad implements AutoCloseable {
         }
     }
 
-    private void write(String user, List<Long> times) {
+    private void write(String user, Queue<Long> times) {
         try (BoardClient client = new BoardClient(context, brokers, Stamper.systemClock(), BoardClient.DEFAULT_TIMEOUT,
                 BoardClient.DEFAULT_ATTEMPTS, () -> false)) {
             for (long n = 1; running; n++) {

@@ -204,9 +204,9 @@ public final class FailoverDrill {
     }
 
     private Row row(String role, DrillLoad load, long from, long to) {
-        long answered = load.answerTimes().stream().flatMap(List::stream).filter(t -> t - from > 0 && t - to <= 0)
-                .count();
-        return new Row(role, Gaps.longestMillis(load.answerTimes(), from, to),
+        List<List<Long>> answers = load.answerTimes();
+        long answered = answers.stream().flatMap(List::stream).filter(t -> t - from > 0 && t - to <= 0).count();
+        return new Row(role, Gaps.longestMillis(answers, from, to),
                 Gaps.longestMillis(List.of(load.publicationTimes()), from, to), answered);
     }
 
@@ -242,9 +242,7 @@ public final class FailoverDrill {
         Map<String, Integer> lost = new LinkedHashMap<>();
         Map<String, Integer> duplicated = new LinkedHashMap<>();
         long deadline = System.nanoTime() + READY.toNanos();
-        do {
-            lost.clear();
-            duplicated.clear();
+        while (true) {
             for (int i = 1; i <= SERVERS; i++) {
                 Map<String, Set<String>> origins = new HashMap<>();
                 int doubled = 0;
@@ -257,7 +255,11 @@ public final class FailoverDrill {
                 lost.put(server(i), (int) acknowledged.stream().filter(id -> !origins.containsKey(id)).count());
                 duplicated.put(server(i), doubled);
             }
-        } while (lost.values().stream().anyMatch(n -> n > 0) && System.nanoTime() - deadline < 0 && pause());
+            if (lost.values().stream().allMatch(n -> n == 0) || System.nanoTime() - deadline > 0) {
+                break;
+            }
+            Thread.sleep(500); // between readings of every server, while the last writes replicate
+        }
         return new Result(rows, acknowledged.size(), load.failures(), lost, duplicated, load.missedLive().size());
     }
 
@@ -267,11 +269,6 @@ public final class FailoverDrill {
         } catch (RequestTimeoutException | ProtocolException e) {
             return List.of();
         }
-    }
-
-    private static boolean pause() throws InterruptedException {
-        Thread.sleep(500); // between readings of every server, while the last writes replicate
-        return true;
     }
 
     private static void printTable(Result result, PrintStream out) {
