@@ -52,8 +52,8 @@ final class ClusterCommand implements Callable<Integer> {
     int brokers;
 
     @Option(names = "--proxies", defaultValue = "1",
-            description = "Proxies, all active: every server publishes to each; subscribers use the first"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Proxies, all active: every server publishes to each, and a subscriber given all keeps each"
+                    + " publication once (default: ${DEFAULT-VALUE}).")
     int proxies;
 
     @Option(names = "--history-keep", defaultValue = "${env:BBS_HISTORY_KEEP:-1000}",

@@ -2,9 +2,9 @@ package org.bulletinboard.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import org.bulletinboard.net.Sockets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.bulletinboard.net.Sockets;
 import org.slf4j.MDC;
 
 /**

@@ -22,9 +22,8 @@ import org.zeromq.ZMsg;
 
 /**
  * Receives publications from the proxy, or from every proxy its endpoint names (each publication once), on its own
- * thread (the SUB socket is not shared). Other threads ask for
- * topics through a queue. ZeroMQ filters by prefix, so the topic frame is compared exactly here: a user named
- * "ana" does not see publications for "anabel".
+ * thread (the SUB socket is not shared). Other threads ask for topics through a queue. ZeroMQ filters by prefix, so
+ * the topic frame is compared exactly here: a user named "ana" does not see publications for "anabel".
  */
 final class Subscriber implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Subscriber.class);

@@ -21,8 +21,9 @@ import org.zeromq.ZContext;
 
 /**
  * The {@code status} service: one row per configured server, gathered by asking each peer for its own row (one that
- * does not answer is listed as unreachable, with its configured rank, or the one the reference server gave it). Each row's
- * physical clock is compensated for half the round trip and given as an offset from the coordinator's clock.
+ * does not answer is listed as unreachable, with its configured rank, or the one the reference server gave it).
+ * Each row's physical clock is compensated for half the round trip and given as an offset from the coordinator's
+ * clock.
  */
 final class StatusReport {
     private static final Duration PEER_TIMEOUT = Duration.ofMillis(500);

@@ -1,17 +1,17 @@
 package org.bulletinboard.server.election;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.Comparator;
-import java.util.stream.Collectors;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.bulletinboard.net.RequestTimeoutException;
 import org.bulletinboard.net.NamedConnection;
 import org.bulletinboard.net.LoopPoller;
@@ -35,8 +35,7 @@ import org.zeromq.ZMsg;
  * Bully election among candidates with ranks (the configured servers, ranked by name; or the reference server's live
  * list): the highest rank that answers is coordinator. A server that finds no coordinator, or finds it gone from the
  * candidates or silent for {@link #SILENT_INTERVALS} heartbeat intervals, sends {@code election} to every candidate
- * of higher rank. If none answers OK in time it
- * becomes coordinator and publishes {@code {"service":"election","data":{"coordinator":NAME,"rank":R}}} on topic
+ * of higher rank. If none answers OK in time it becomes coordinator and publishes {@code {"service":"election","data":{"coordinator":NAME,"rank":R}}} on topic
  * {@code servers}; otherwise it waits for the winner's announcement and starts over if none comes. The coordinator
  * repeats its announcement every interval, so late joiners learn it and, after a partition heals, a lower-ranked
  * coordinator hears a higher one (and yields) or is bullied by it. One thread owns the SUB and PUB sockets.
